@@ -1,0 +1,1 @@
+"""The cleaning steps, each a module with one public function `Article -> Article`."""
