@@ -1,0 +1,1 @@
+"""The clean layer: Delta Lake tables of articles, sightings, rejects and runs."""

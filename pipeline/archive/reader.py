@@ -1,0 +1,48 @@
+"""Reading the archive tables at a version, through the Delta log's file list.
+
+Reads go through the version's `file_uris()` and pyarrow, never `to_pyarrow_table()`: in
+deltalake 1.x the latter leaves the process aborting at exit (delta-rs issue 2184)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
+from deltalake import DeltaTable
+
+from pipeline.archive.layout import table_path
+from pipeline.archive.schema import contract
+from pipeline.errors import ArchiveError
+
+
+def open_table(root: Path, table: str, version: int | None = None) -> DeltaTable | None:
+    """The Delta table, at `version` when given; None when the table does not exist yet."""
+    path = table_path(root, table)
+    if not DeltaTable.is_deltatable(str(path)):
+        return None
+    dt = DeltaTable(str(path))
+    if version is not None:
+        if version < 0 or version > dt.version():
+            raise ArchiveError(f"{table} has no version {version} (latest is {dt.version()})")
+        dt.load_as_version(version)
+    return dt
+
+
+def read_table(
+    root: Path,
+    table: str,
+    version: int | None = None,
+    columns: list[str] | None = None,
+    where: pc.Expression | None = None,
+) -> pa.Table:
+    """Rows of `table` at `version` (latest by default); an empty table when it does not exist."""
+    schema = contract(table).schema
+    dt = open_table(root, table, version)
+    files = dt.file_uris() if dt is not None else []
+    if not files:
+        empty = schema.empty_table()
+        return empty.select(columns) if columns else empty
+    dataset = ds.dataset(files, format="parquet")
+    return dataset.to_table(columns=columns, filter=where)

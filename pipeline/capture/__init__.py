@@ -1,0 +1,1 @@
+"""Capture: exact bytes from a source, kept raw before anything is cleaned."""

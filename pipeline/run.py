@@ -1,0 +1,124 @@
+"""The flow of a run, top to bottom: sources → raw capture → cleaning steps → staged batch → commit."""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.archive.commit import RunMetadata, RunSummary, commit_run, is_committed, summary_of
+from pipeline.archive.layout import safe_name
+from pipeline.archive.rows import article_row, reject_row
+from pipeline.archive.staging import is_staged, stage_batch
+from pipeline.capture.capture import Capture
+from pipeline.capture.warc import raw_writer
+from pipeline.config import CleanConfig, RunConfig
+from pipeline.errors import RejectedInput
+from pipeline.process import process
+from pipeline.record import Article
+from pipeline.sources import capture_sources, expand_sources
+
+Clock = Callable[[], datetime]
+LIBRARIES = ("trafilatura", "ftfy", "langdetect", "deltalake", "pyarrow", "warcio", "charset-normalizer")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def library_versions() -> dict[str, str]:
+    return {name: version(name) for name in LIBRARIES}
+
+
+def _clean_one(capture: Capture, config: CleanConfig) -> Article | tuple[str, str]:
+    """Worker entry point: the Article, or (reason, detail) of the rejection (picklable)."""
+    try:
+        return process(capture, config)
+    except RejectedInput as rejected:
+        return rejected.reason, rejected.detail
+
+
+@contextmanager
+def worker_pool(workers: int) -> Iterator[Executor | None]:
+    """A process pool for cleaning, or None to clean in this process."""
+    if workers <= 1:
+        yield None
+        return
+    # forkserver: the parent holds Rust (deltalake) threads, which fork must not copy.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
+        yield pool
+
+
+def stage_inputs(
+    inputs: Sequence[str],
+    batch: str,
+    config: RunConfig,
+    pool: Executor | None = None,
+    clock: Clock = utc_now,
+    on_document: Callable[[], None] | None = None,
+) -> bool:
+    """Capture, clean and stage one batch of inputs; False when it was staged already."""
+    root = Path(config.archive_root)
+    if is_staged(root, config.run_id, batch):
+        return False
+    articles, rejects = [], []
+    raw_name = f"{safe_name(config.run_id)}/{batch}-{uuid.uuid4().hex[:8]}"
+    with raw_writer(root, raw_name) as raw:
+        captures = [raw.write(c) for c in capture_sources(inputs, config.clean.max_input_bytes, clock)]
+    mapper = pool.map if pool else map
+    for capture, result in zip(captures, mapper(_clean_one, captures, itertools.repeat(config.clean)), strict=True):
+        if isinstance(result, Article):
+            articles.append(article_row(result, config.run_id, __version__, config.clean.language_seed))
+        else:
+            rejects.append(reject_row(capture, RejectedInput(*result), config.run_id, __version__))
+        if on_document:
+            on_document()
+    stage_batch(root, config.run_id, batch, articles, rejects)
+    return True
+
+
+def batches(inputs: Sequence[str], size: int) -> Iterator[tuple[str, list[str]]]:
+    """(batch name, inputs) in order; names are stable for the same input list."""
+    for number, start in enumerate(range(0, len(inputs), size)):
+        yield f"{number:05d}", list(inputs[start : start + size])
+
+
+def commit(config: RunConfig, started_at: datetime, clock: Clock = utc_now) -> RunSummary:
+    """Commit every staged batch of the run as one archive version."""
+    meta = RunMetadata(
+        run_id=config.run_id,
+        started_at=started_at,
+        pipeline_version=__version__,
+        library_versions=library_versions(),
+        dag_id=config.dag_id,
+        logical_date=config.logical_date,
+    )
+    return commit_run(Path(config.archive_root), meta, clock())
+
+
+def run(
+    sources: Iterable[str],
+    config: RunConfig,
+    clock: Clock = utc_now,
+    on_document: Callable[[], None] | None = None,
+    on_inputs: Callable[[int], None] | None = None,
+) -> RunSummary:
+    """Archive `sources` (files or directories) as one run. Re-running a committed run id writes nothing."""
+    root = Path(config.archive_root)
+    if is_committed(root, config.run_id):
+        return summary_of(root, config.run_id)
+    started_at = clock()
+    inputs = expand_sources(sources)
+    if on_inputs:
+        on_inputs(len(inputs))
+    with worker_pool(config.workers) as pool:
+        for batch, members in batches(inputs, config.batch_size):
+            stage_inputs(members, batch, config, pool, clock, on_document)
+    return commit(config, started_at, clock)
