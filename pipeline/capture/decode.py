@@ -44,12 +44,11 @@ def _codec(name: str) -> str | None:
 
 
 def _declared(payload: bytes, content_type: str | None, is_html: bool) -> tuple[str, str] | None:
-    if content_type and (match := _HTTP_CHARSET.search(content_type)):
-        if codec := _codec(match.group(1)):
-            return codec, "http-charset"
-    if is_html and (match := _META_CHARSET.search(payload[:_SNIFF_BYTES])):
-        if codec := _codec(match.group(1).decode("ascii", "replace")):
-            return codec, "meta-charset"
+    if content_type and (match := _HTTP_CHARSET.search(content_type)) and (codec := _codec(match.group(1))):
+        return codec, "http-charset"
+    meta = _META_CHARSET.search(payload[:_SNIFF_BYTES]) if is_html else None
+    if meta and (codec := _codec(meta.group(1).decode("ascii", "replace"))):
+        return codec, "meta-charset"
     return None
 
 

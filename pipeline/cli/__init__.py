@@ -1,0 +1,35 @@
+"""The command line: `python -m pipeline COMMAND` (also installed as `newsarchive`).
+
+Exit codes: 0 success; 1 the command ran but found problems (e.g. `verify` mismatches);
+2 usage error; 3 archive missing or unreadable; 4 an input path does not exist."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from pipeline.cli import clean_cmd, history_cmd, language_cmd, run_cmd
+from pipeline.cli.common import CommandError
+
+COMMANDS = (run_cmd, clean_cmd, language_cmd, history_cmd)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsarchive", description=__doc__.splitlines()[0])
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in COMMANDS:
+        command.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except CommandError as error:
+        print(f"newsarchive {args.command}: {error}", file=sys.stderr)
+        return error.exit_code
+    except BrokenPipeError:  # `... | head` closed the pipe: not an error of ours
+        sys.stderr.close()
+        return 0

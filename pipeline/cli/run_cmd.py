@@ -1,0 +1,46 @@
+"""`run PATH... --archive DIR`: archive files and directories as one run."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import uuid
+from pathlib import Path
+
+from tqdm import tqdm
+
+from pipeline.cli.common import EXIT_INPUT, CommandError, add_archive_argument
+from pipeline.cli.summary import print_summary
+from pipeline.config import CleanConfig, RunConfig
+from pipeline.run import run, utc_now
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("run", help="capture, clean and archive inputs as one run")
+    parser.add_argument("sources", nargs="+", metavar="PATH", help="files or directories (.txt, .html, .htm, .gz)")
+    add_archive_argument(parser)
+    parser.add_argument("--run-id", help="id of this run (default: a new one); re-running an id writes nothing")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="cleaning processes")
+    parser.add_argument("--batch-size", type=int, default=200, help="documents per staged batch")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    parser.set_defaults(handler=handle)
+
+
+def handle(args: argparse.Namespace) -> int:
+    missing = [s for s in args.sources if not Path(s).exists()]
+    if missing:
+        raise CommandError(f"no such file or directory: {', '.join(missing)}", EXIT_INPUT)
+    run_id = args.run_id or f"run-{utc_now():%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
+    config = RunConfig(
+        archive_root=str(args.archive),
+        run_id=run_id,
+        workers=max(1, args.workers),
+        batch_size=max(1, args.batch_size),
+        clean=CleanConfig(),
+    )
+    bar = tqdm(desc="documents", unit="doc", disable=not sys.stderr.isatty(), file=sys.stderr)
+    with bar:
+        summary = run(args.sources, config, on_document=bar.update, on_inputs=bar.reset)
+    print_summary(Path(args.archive), summary, as_json=args.json)
+    return 0
