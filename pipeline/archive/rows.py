@@ -60,7 +60,7 @@ def reject_row(capture: Capture, error: RejectedInput, run_id: str, pipeline_ver
         "run_id": run_id,
         "reason": error.reason,
         "message": error.detail,
-        "raw_sha256": capture.sha256 if capture.payload else None,
+        "raw_sha256": capture.sha256 if capture.raw_ref else None,
         "raw_size": len(capture.payload),
         "raw_ref": _ref(capture.raw_ref),
         "captured_at": capture.captured_at,

@@ -6,7 +6,7 @@ import codecs
 import re
 import zlib
 
-from charset_normalizer import from_bytes
+from charset_normalizer import CharsetMatch, from_bytes
 
 from pipeline.errors import RejectedInput
 
@@ -22,6 +22,8 @@ _META_CHARSET = re.compile(
     rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.IGNORECASE
 )
 _SNIFF_BYTES = 4096
+_MAX_CHAOS = 0.5  # above this, charset-normalizer's best guess is gibberish
+_CHAOS_TIE = 0.05
 
 
 def gunzip_bounded(payload: bytes, max_bytes: int) -> bytes:
@@ -71,7 +73,19 @@ def decode(payload: bytes, *, content_type: str | None = None, is_html: bool = F
         return payload.decode("utf-8"), "utf-8", "utf-8-valid"
     except UnicodeDecodeError:
         pass
-    best = from_bytes(payload).best()
-    if best is None or best.chaos > 0.5:
+    best = _most_plausible(payload)
+    if best is None:
         raise RejectedInput("undecodable", "no character encoding decodes these bytes to plausible text")
     return str(best), best.encoding, "charset-normalizer"
+
+
+def _most_plausible(payload: bytes) -> CharsetMatch | None:
+    """charset-normalizer's least chaotic candidate. Near-ties (within `_CHAOS_TIE`) go to windows-1252,
+    the web's default legacy encoding (WHATWG), then to the most language-like text: left alone,
+    charset-normalizer reads French cp1252 as cp1257."""
+    candidates = [match for match in from_bytes(payload) if match.chaos <= _MAX_CHAOS]
+    if not candidates:
+        return None
+    least = min(match.chaos for match in candidates)
+    tied = [m for m in candidates if m.chaos <= least + _CHAOS_TIE]
+    return max(tied, key=lambda m: (m.encoding == "cp1252", m.coherence))

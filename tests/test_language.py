@@ -1,0 +1,66 @@
+import json
+from datetime import UTC, datetime
+
+from conftest import SEEDS, run_cli
+
+from pipeline.config import CleanConfig
+from pipeline.record import Article
+from pipeline.steps.language import detect_language
+
+CONFIG = CleanConfig()
+# Short and mixed texts are where an unseeded langdetect changes its answer from run to run.
+AMBIGUOUS = [
+    "Ok, merci.",
+    "Die Regierung hat heute neue Maßnahmen angekündigt.",
+    "AI chips export control Beijing Washington",
+    "Ciao bella, hola amigo, hello friend, bonjour ami.",
+    "El gobierno anunció nuevas medidas para los agricultores.",
+    "Het kabinet kondigde vandaag nieuwe maatregelen aan.",
+]
+
+
+def detect(text: str) -> Article:
+    return detect_language(Article("stdin:", text, "text/plain", "", datetime(2026, 1, 1, tzinfo=UTC)), CONFIG)
+
+
+def test_same_text_same_answer_in_two_processes():
+    stdin = "\n".join(json.dumps({"text": t}) for t in AMBIGUOUS * 3).encode()
+    first, second = run_cli("language", stdin=stdin), run_cli("language", stdin=stdin)
+    assert first.returncode == second.returncode == 0, first.stderr
+    assert first.stdout == second.stdout
+    answers = [json.loads(line) for line in first.stdout.splitlines()]
+    assert len(answers) == len(AMBIGUOUS) * 3
+    assert answers[len(AMBIGUOUS) :] == answers[: len(AMBIGUOUS)] * 2  # same within a process too
+    assert answers[1]["language"] == "de"
+    assert answers[4]["language"] == "es"
+
+
+def test_nothing_to_detect_is_und_with_a_reason():
+    for text in ["", "   ", "12345 67 890 -- !!"]:
+        result = detect(text)
+        assert result.language == "und"
+        assert result.language_reason
+        assert result.language_confidence == 0.0
+
+
+def test_chinese_variants_report_zh_and_keep_the_raw_code():
+    result = detect("中国的人工智能发展迅速，许多公司正在开发大型语言模型，并向全世界的开发者免费提供。")
+    assert result.language == "zh"
+    assert result.language_raw in {"zh-cn", "zh-tw"}
+
+
+def test_paragraphs_get_their_own_language_and_short_ones_inherit():
+    text = (
+        "The government announced new measures to support farmers after weeks of protests in the capital.\n"
+        "Le gouvernement a annoncé de nouvelles mesures pour soutenir les agriculteurs après des semaines.\n"
+        "Merci.\n"
+        "Officials said the measures would cost about two billion euros over the next three years in total."
+    )
+    result = detect(text)
+    assert [p.language for p in result.paragraph_languages] == ["en", "fr", result.language, "en"]
+    assert result.paragraph_languages[2].confidence == result.language_confidence
+
+
+def test_seeds_are_english():
+    for seed in sorted(SEEDS.glob("*.txt")):
+        assert detect(seed.read_text(encoding="utf-8")).language == "en", seed.name

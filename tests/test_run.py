@@ -1,0 +1,99 @@
+"""A run over the seeds, end to end: provenance, idempotency, versions and sightings."""
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pyarrow.compute as pc
+from conftest import SEEDS
+
+from pipeline import __version__
+from pipeline.archive.history import table_history
+from pipeline.archive.reader import read_table
+from pipeline.capture.warc import read_raw
+from pipeline.config import RunConfig
+from pipeline.identity import doc_id
+from pipeline.record import RawRef
+from pipeline.run import run
+
+
+def test_seed_run_archives_five_english_articles_with_full_provenance(seed_archive: Path):
+    articles = read_table(seed_archive, "articles").to_pylist()
+    assert len(articles) == 5
+    seed_files = {p.resolve().as_uri(): p for p in SEEDS.glob("*.txt")}
+    for row in articles:
+        raw_bytes = seed_files[row["source_uri"]].read_bytes()
+        assert row["doc_id"] == doc_id(row["source_uri"])
+        assert row["version"] == 1
+        assert row["language"] == "en"
+        assert row["raw_sha256"] == hashlib.sha256(raw_bytes).hexdigest()
+        assert row["text_sha256"] == hashlib.sha256(row["text"].encode()).hexdigest()
+        assert (row["run_id"], row["pipeline_version"]) == ("seed-run", __version__)
+        assert row["captured_at"] is not None
+        assert row["encoding"] and row["encoding_decided_by"]
+        assert row["paragraph_languages"]
+        record = read_raw(seed_archive, RawRef(**row["raw_ref"]))
+        assert record.payload == raw_bytes
+        assert record.target_uri == row["source_uri"]
+        assert record.payload_digest == f"sha256:{row['raw_sha256']}"
+
+
+def test_same_run_id_writes_nothing(tmp_path: Path):
+    config = RunConfig(str(tmp_path), "r1")
+    first = run([str(SEEDS)], config)
+    versions = {t: len(table_history(tmp_path, t)) for t in ("articles", "sightings", "rejects", "runs")}
+    raw_files = sorted(p.name for p in (tmp_path / "raw").rglob("*.warc.gz"))
+    again = run([str(SEEDS)], config)
+    assert again.already_committed and not first.already_committed
+    assert (again.documents, again.new_versions) == (first.documents, first.new_versions) == (5, 5)
+    assert {t: len(table_history(tmp_path, t)) for t in versions} == versions
+    assert sorted(p.name for p in (tmp_path / "raw").rglob("*.warc.gz")) == raw_files
+
+
+def test_new_run_same_inputs_records_sightings_not_copies(tmp_path: Path):
+    run([str(SEEDS)], RunConfig(str(tmp_path), "r1"))
+    second = run([str(SEEDS)], RunConfig(str(tmp_path), "r2"))
+    assert (second.new_versions, second.sightings) == (0, 5)
+    assert read_table(tmp_path, "articles").num_rows == 5
+    sightings = read_table(tmp_path, "sightings")
+    assert sightings.num_rows == 10
+    assert pc.sum(sightings["new_version"]).as_py() == 5
+
+
+def test_changed_text_becomes_version_two(tmp_path: Path):
+    inputs = tmp_path / "in"
+    shutil.copytree(SEEDS, inputs)
+    archive = tmp_path / "archive"
+    run([str(inputs)], RunConfig(str(archive), "r1"))
+    changed = inputs / "004_1364bb3f8be946eb.txt"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nA correction was appended to this story on Monday.\n")
+    summary = run([str(inputs)], RunConfig(str(archive), "r2"))
+    assert (summary.new_versions, summary.sightings) == (1, 4)
+    rows = read_table(archive, "articles", where=pc.field("doc_id") == doc_id(changed.resolve().as_uri()))
+    by_version = {r["version"]: r for r in rows.to_pylist()}
+    assert sorted(by_version) == [1, 2]
+    assert "A correction was appended" in by_version[2]["text"]
+    assert by_version[2]["run_id"] == "r2"
+
+
+def test_each_run_is_one_version_per_table_with_its_metadata(seed_archive: Path):
+    for table in ("articles", "sightings", "rejects", "runs"):
+        history = table_history(seed_archive, table)
+        run_commits = [h for h in history if h["run_id"] == "seed-run"]
+        assert len(run_commits) == 1, table
+        commit = run_commits[0]
+        assert commit["pipeline_version"] == __version__
+        assert {"trafilatura", "ftfy", "langdetect", "deltalake"} <= set(commit["library_versions"])
+        assert (commit["documents"], commit["new_versions"], commit["rejects"]) == (5, 5, 0)
+    runs = read_table(seed_archive, "runs").to_pylist()
+    assert [r["run_id"] for r in runs] == ["seed-run"]
+    articles_commit = next(h for h in table_history(seed_archive, "articles") if h["run_id"] == "seed-run")
+    assert runs[0]["articles_version"] == articles_commit["version"]
+
+
+def test_parallel_workers_give_the_same_archive(tmp_path: Path, seed_archive: Path):
+    run([str(SEEDS)], RunConfig(str(tmp_path), "seed-run", workers=2, batch_size=2))
+    columns = ["doc_id", "version", "text_sha256", "language", "raw_sha256"]
+    serial = read_table(seed_archive, "articles", columns=columns).sort_by("doc_id")
+    parallel = read_table(tmp_path, "articles", columns=columns).sort_by("doc_id")
+    assert parallel.equals(serial)
