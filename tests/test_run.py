@@ -1,5 +1,6 @@
 """A run over the seeds, end to end: provenance, idempotency, versions and sightings."""
 
+import gzip
 import hashlib
 import shutil
 from pathlib import Path
@@ -32,7 +33,7 @@ def test_seed_run_archives_five_english_articles_with_full_provenance(seed_archi
         assert row["captured_at"] is not None
         assert row["encoding"] and row["encoding_decided_by"]
         assert row["paragraph_languages"]
-        record = read_raw(seed_archive, RawRef(**row["raw_ref"]))
+        record = read_raw(seed_archive, RawRawRef(**row["raw_ref"]))
         assert record.payload == raw_bytes
         assert record.target_uri == row["source_uri"]
         assert record.payload_digest == f"sha256:{row['raw_sha256']}"
@@ -97,3 +98,23 @@ def test_parallel_workers_give_the_same_archive(tmp_path: Path, seed_archive: Pa
     serial = read_table(seed_archive, "articles", columns=columns).sort_by("doc_id")
     parallel = read_table(tmp_path, "articles", columns=columns).sort_by("doc_id")
     assert parallel.equals(serial)
+
+
+def test_gzipped_text_and_html_are_archived_with_their_compressed_bytes_raw(tmp_path: Path):
+    story = (SEEDS / "004_1364bb3f8be946eb.txt").read_text(encoding="utf-8")
+    paragraphs = "".join(f"<p>{line}</p>" for line in story.splitlines() if line.strip())
+    head = '<head><meta charset="utf-8"><title>Wuzhen</title></head>'
+    page = f"<html>{head}<body><article>{paragraphs}</article></body></html>"
+    (tmp_path / "story.txt.gz").write_bytes(gzip.compress(story.encode("utf-8")))
+    (tmp_path / "page.html.gz").write_bytes(gzip.compress(page.encode("utf-8")))
+    archive = tmp_path / "archive"
+    summary = run([str(tmp_path / "story.txt.gz"), str(tmp_path / "page.html.gz")], RunConfig(str(archive), "gz"))
+    assert (summary.new_versions, summary.rejects) == (2, 0)
+    for row in read_table(archive, "articles").to_pylist():
+        source = Path(row["source_uri"].removeprefix("file://"))
+        assert read_raw(archive, RawRef(**row["raw_ref"])).payload == source.read_bytes()
+        assert "World Internet Conference" in row["text"]
+        if source.name == "page.html.gz":
+            assert row["media_type"] == "text/html"
+            assert (row["encoding_decided_by"], row["title"]) == ("meta-charset", "Wuzhen")
+            assert "<p>" not in row["text"]
