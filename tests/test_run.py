@@ -33,7 +33,7 @@ def test_seed_run_archives_five_english_articles_with_full_provenance(seed_archi
         assert row["captured_at"] is not None
         assert row["encoding"] and row["encoding_decided_by"]
         assert row["paragraph_languages"]
-        record = read_raw(seed_archive, RawRawRef(**row["raw_ref"]))
+        record = read_raw(seed_archive, RawRef(**row["raw_ref"]))
         assert record.payload == raw_bytes
         assert record.target_uri == row["source_uri"]
         assert record.payload_digest == f"sha256:{row['raw_sha256']}"
