@@ -11,6 +11,7 @@ them wrapped as HTML pages. Peak memory is the largest summed RSS of the whole p
 from __future__ import annotations
 
 import argparse
+import contextlib
 import html
 import subprocess
 import sys
@@ -42,10 +43,8 @@ def tree_rss(process: psutil.Process) -> int:
         return 0
     total = 0
     for member in members:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):
             total += member.memory_info().rss
-        except psutil.NoSuchProcess:
-            pass
     return total
 
 

@@ -116,12 +116,12 @@ def _new_article_batches(root: Path, run_id: str, versions: list[int], is_new: l
 
 
 def _sightings(root: Path, run_id: str, versions: list[int], is_new: list[bool]) -> pa.Table:
-    staged = pa.Table.from_batches(
-        list(read_staged(root, run_id, "articles", columns=["doc_id", "captured_at", "raw_sha256", "raw_ref"])),
-    ) if versions else None
     schema = contract("sightings").schema
-    if staged is None:
+    columns = ["doc_id", "captured_at", "raw_sha256", "raw_ref"]
+    batches = list(read_staged(root, run_id, "articles", columns=columns))
+    if not batches:
         return schema.empty_table()
+    staged = pa.Table.from_batches(batches)
     return pa.table(
         {
             "doc_id": staged["doc_id"],
