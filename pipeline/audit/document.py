@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 from pipeline.archive.history import table_history
 from pipeline.archive.reader import open_table, read_table
 from pipeline.archive.timeline import version_as_of
+from pipeline.errors import ArchiveError
 from pipeline.identity import doc_id as doc_id_of
 
 
@@ -46,7 +47,10 @@ def held_document(
 ) -> HeldDocument:
     """The document at its `version`, or as held at `as_of`, or its latest version."""
     if as_of is not None:
-        table_version = version_as_of(root, "articles", as_of)
+        try:
+            table_version = version_as_of(root, "articles", as_of)
+        except ArchiveError as exc:
+            raise DocumentNotFound(f"the archive held nothing at {as_of.isoformat()}: {exc}") from exc
     else:
         dt = open_table(root, "articles")
         table_version = dt.version() if dt is not None else 0

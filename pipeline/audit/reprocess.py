@@ -6,6 +6,7 @@ where the cleaned text changed; unchanged documents are recorded as sightings.""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections import Counter
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from pipeline.capture.warc import read_raw
 from pipeline.config import RunConfig
 from pipeline.errors import ArchiveError
 from pipeline.record import RawRef
+from pipeline.report import write_run_report
 from pipeline.run import Clock, batches, commit, stage_captures, utc_now
 
 _COLUMNS = ["doc_id", "version", "source_uri", "media_type", "raw_sha256", "raw_ref", "captured_at", "edits"]
@@ -78,6 +80,7 @@ def reprocess(
     for batch, members in batches(rows, config.batch_size):
         stage_captures([recapture(root, row) for row in members], batch, config, pool, on_document)
     summary = commit(config, started_at, clock)
+    summary = dataclasses.replace(summary, report=str(write_run_report(root, config.run_id)))
     before = {row["doc_id"]: row for row in rows}
     written = read_table(root, "articles", columns=["doc_id", "edits"], where=pc.field("run_id") == config.run_id)
     by_step: Counter[str] = Counter()

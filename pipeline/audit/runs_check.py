@@ -59,25 +59,33 @@ def check_run(run: dict[str, Any], commits: dict[str, list[dict[str, Any]]], row
     return found
 
 
-def reconcile_runs(root: Path) -> list[Problem]:
-    """Every disagreement between the runs table and the tables' commit histories."""
-    problems = []
+def run_problems(root: Path) -> dict[str, list[str]]:
+    """run id -> what disagrees between its runs row, its commits and its rows (runs that agree map to [])."""
     commits = commits_by_run(root)
     rows = {table: Counter(read_table(root, table, columns=["run_id"])["run_id"].to_pylist()) for table in TABLES}
-    runs = read_table(root, "runs").to_pylist()
-    for run in runs:
-        for detail in check_run(run, commits.get(run["run_id"], {}), {t: rows[t][run["run_id"]] for t in TABLES}):
-            problems.append(Problem("runs", f"run {run['run_id']}", detail))
-    recorded = {run["run_id"] for run in runs}
+    found: dict[str, list[str]] = {}
+    for run in read_table(root, "runs").to_pylist():
+        counts = {t: rows[t][run["run_id"]] for t in TABLES}
+        found.setdefault(run["run_id"], []).extend(check_run(run, commits.get(run["run_id"], {}), counts))
     for run_id, tables in commits.items():
-        if run_id not in recorded:
-            problems.append(
-                Problem("runs", f"run {run_id}", f"commits in {', '.join(sorted(tables))} but no runs row "
-                        "(an interrupted commit: re-running the run id completes it)")
-            )
+        if run_id not in found:
+            found[run_id] = [f"commits in {', '.join(sorted(tables))} but no runs row "
+                             "(an interrupted commit: re-running the run id completes it)"]
+    return found
+
+
+def outside_commits(root: Path) -> list[Problem]:
+    """Commits that carry no run id: made by something other than the pipeline."""
+    problems = []
     for table in TABLES:
         for entry in table_history(root, table):
             if not entry["run_id"] and entry["operation"] != "CREATE TABLE":
                 detail = f"{entry['operation']} commit made outside the pipeline"
                 problems.append(Problem("runs", f"{table} v{entry['version']}", detail))
     return problems
+
+
+def reconcile_runs(root: Path) -> list[Problem]:
+    """Every disagreement between the runs table and the tables' commit histories."""
+    per_run = [Problem("runs", f"run {run}", d) for run, details in run_problems(root).items() for d in details]
+    return per_run + outside_commits(root)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 from pathlib import Path
 
 from pipeline.archive.layout import table_path
+from pipeline.archive.timeline import parse_when
 
 EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
 EXIT_ARCHIVE = 3
 EXIT_INPUT = 4
 
@@ -29,3 +32,20 @@ def existing_archive(root: Path) -> Path:
     if not table_path(root, "runs").joinpath("_delta_log").is_dir():
         raise CommandError(f"no archive at {root} (run `newsarchive run ... --archive {root}` first)", EXIT_ARCHIVE)
     return root
+
+
+def when(text: str) -> datetime:
+    """argparse type of `--as-of`: an ISO 8601 date or date-time, UTC unless an offset is given."""
+    try:
+        return parse_when(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def add_point_in_time(parser: argparse.ArgumentParser, version_help: str) -> None:
+    """Mutually exclusive `--version N` and `--as-of DATETIME`."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--version", type=int, help=version_help)
+    group.add_argument(
+        "--as-of", type=when, metavar="DATETIME", help="as held at this ISO 8601 time (UTC unless an offset is given)"
+    )
