@@ -62,7 +62,9 @@ def held_document(
         which = f" version {version}" if version is not None else ""
         raise DocumentNotFound(f"the archive did not hold document {doc_id}{which}{when}")
     row = rows[-1]
-    commit = next(e for e in table_history(root, "articles") if e["run_id"] == row["run_id"])
+    commit = next((e for e in table_history(root, "articles") if e["run_id"] == row["run_id"]), None)
+    if commit is None:
+        raise ArchiveError(f"no articles commit carries run {row['run_id']} of doc {doc_id} (run `verify`)")
     return HeldDocument(row, table_version, commit["version"], commit["committed_at"], _sightings(root, row, as_of))
 
 

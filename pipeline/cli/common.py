@@ -7,7 +7,9 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline.archive.layout import table_path
-from pipeline.archive.timeline import parse_when
+from pipeline.archive.reader import open_table
+from pipeline.archive.timeline import parse_when, version_as_of
+from pipeline.errors import ArchiveError
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -49,3 +51,16 @@ def add_point_in_time(parser: argparse.ArgumentParser, version_help: str) -> Non
     group.add_argument(
         "--as-of", type=when, metavar="DATETIME", help="as held at this ISO 8601 time (UTC unless an offset is given)"
     )
+
+
+def resolve_version(root: Path, args: argparse.Namespace) -> int:
+    """The table version `--version`/`--as-of` name (the latest without either), checked to exist."""
+    try:
+        if args.as_of is not None:
+            return version_as_of(root, args.table, args.as_of)
+        dt = open_table(root, args.table, args.version)
+        if dt is None:
+            raise ArchiveError(f"no table {args.table!r} under {root}")
+        return dt.version()
+    except ArchiveError as exc:
+        raise CommandError(str(exc), EXIT_USAGE) from exc

@@ -7,8 +7,7 @@ import json
 from pathlib import Path
 
 from pipeline.audit.export import export_snapshot
-from pipeline.cli.common import add_archive_argument, add_point_in_time, existing_archive
-from pipeline.cli.files_cmd import resolve_version
+from pipeline.cli.common import add_archive_argument, add_point_in_time, existing_archive, resolve_version
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

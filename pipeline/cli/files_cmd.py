@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 
-from pipeline.archive.reader import data_files, open_table
-from pipeline.archive.timeline import version_as_of
-from pipeline.cli.common import EXIT_USAGE, CommandError, add_archive_argument, add_point_in_time, existing_archive
-from pipeline.errors import ArchiveError
+from pipeline.archive.reader import data_files
+from pipeline.cli.common import add_archive_argument, add_point_in_time, existing_archive, resolve_version
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -19,19 +16,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_point_in_time(parser, "table version (default: the latest)")
     parser.add_argument("--json", action="store_true", help="one JSON object")
     parser.set_defaults(handler=handle)
-
-
-def resolve_version(root: Path, args: argparse.Namespace) -> int:
-    """The table version `--version`/`--as-of` name (the latest without either), checked to exist."""
-    try:
-        if args.as_of is not None:
-            return version_as_of(root, args.table, args.as_of)
-        dt = open_table(root, args.table, args.version)
-        if dt is None:
-            raise ArchiveError(f"no table {args.table!r} under {root}")
-        return dt.version()
-    except ArchiveError as exc:
-        raise CommandError(str(exc), EXIT_USAGE) from exc
 
 
 def handle(args: argparse.Namespace) -> int:

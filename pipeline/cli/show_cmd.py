@@ -14,6 +14,7 @@ from pipeline.cli.common import (
     add_point_in_time,
     existing_archive,
 )
+from pipeline.errors import ArchiveError
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -72,7 +73,7 @@ def handle(args: argparse.Namespace) -> int:
     root = existing_archive(args.archive)
     try:
         held = held_document(root, resolve_doc_id(args.doc), version=args.version, as_of=args.as_of)
-    except DocumentNotFound as exc:
+    except (DocumentNotFound, ArchiveError) as exc:
         raise CommandError(str(exc), EXIT_PROBLEMS) from exc
     if args.json:
         print(json.dumps(as_json(held), default=str, ensure_ascii=False))
