@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pipeline.config import CleanConfig
 from pipeline.record import Article
 from pipeline.steps.despin import despin
@@ -9,11 +11,18 @@ from pipeline.steps.encoding import repair_encoding
 from pipeline.steps.extract import extract_main_text
 from pipeline.steps.language import detect_language
 
+# Every step by the name `CleanConfig.steps` uses. Mojibake is repaired before extraction on
+# purpose: trafilatura drops the control characters ftfy needs to recognise it.
+STEPS: dict[str, Callable[[Article, CleanConfig], Article]] = {
+    "encoding": lambda article, _: repair_encoding(article),
+    "extract": extract_main_text,
+    "despin": despin,
+    "language": detect_language,
+}
+
 
 def clean(article: Article, config: CleanConfig) -> Article:
-    """Run every cleaning step in order. Mojibake is repaired before extraction on purpose:
-    trafilatura drops the control characters ftfy needs to recognise it."""
-    article = repair_encoding(article)
-    article = extract_main_text(article, config)
-    article = despin(article, config)
-    return detect_language(article, config)
+    """Run the configured cleaning steps (all of them by default) in order."""
+    for name in config.steps:
+        article = STEPS[name](article, config)
+    return article

@@ -15,6 +15,8 @@ class CleanConfig:
     language_seed: int = 0  # langdetect is random without a fixed seed
     min_paragraph_chars: int = 40  # shorter paragraphs inherit the document's language
     spin_threshold: float = 1.0  # spin score above which a document is repaired
+    # Steps to run, in this order (names in pipeline.clean.STEPS); a subset only to compare rules.
+    steps: tuple[str, ...] = ("encoding", "extract", "despin", "language")
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import multiprocessing
 import uuid
@@ -23,6 +24,7 @@ from pipeline.config import CleanConfig, RunConfig
 from pipeline.errors import RejectedInput
 from pipeline.process import process
 from pipeline.record import Article
+from pipeline.report import write_run_report
 from pipeline.sources import capture_sources, expand_sources
 
 Clock = Callable[[], datetime]
@@ -68,10 +70,25 @@ def stage_inputs(
     root = Path(config.archive_root)
     if is_staged(root, config.run_id, batch):
         return False
-    articles, rejects = [], []
     raw_name = f"{safe_name(config.run_id)}/{batch}-{uuid.uuid4().hex[:8]}"
     with raw_writer(root, raw_name) as raw:
         captures = [raw.write(c) for c in capture_sources(inputs, config.clean.max_input_bytes, clock)]
+    return stage_captures(captures, batch, config, pool, on_document)
+
+
+def stage_captures(
+    captures: Sequence[Capture],
+    batch: str,
+    config: RunConfig,
+    pool: Executor | None = None,
+    on_document: Callable[[], None] | None = None,
+) -> bool:
+    """Clean and stage one batch of captures whose raw bytes are already kept (`raw_ref` set);
+    False when it was staged already."""
+    root = Path(config.archive_root)
+    if is_staged(root, config.run_id, batch):
+        return False
+    articles, rejects = [], []
     mapper = pool.map if pool else map
     for capture, result in zip(captures, mapper(_clean_one, captures, itertools.repeat(config.clean)), strict=True):
         if isinstance(result, Article):
@@ -121,4 +138,5 @@ def run(
     with worker_pool(config.workers) as pool:
         for batch, members in batches(inputs, config.batch_size):
             stage_inputs(members, batch, config, pool, clock, on_document)
-    return commit(config, started_at, clock)
+    summary = commit(config, started_at, clock)
+    return dataclasses.replace(summary, report=str(write_run_report(root, config.run_id)))

@@ -49,6 +49,7 @@ class RunSummary:
     rejects: int
     articles_version: int
     already_committed: bool = False
+    report: str | None = None  # path of the run report, once written
 
 
 def app_id(run_id: str) -> str:

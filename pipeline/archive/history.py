@@ -33,6 +33,7 @@ def table_history(root: Path, table: str) -> list[dict[str, Any]]:
                 "pipeline_version": meta.get("pipeline_version"),
                 "library_versions": json.loads(meta["library_versions"]) if "library_versions" in meta else None,
                 **{k: int(meta[k]) if k in meta else None for k in _COUNTS},
+                "rows_added": (commit.get("operationMetrics") or {}).get("num_added_rows"),
             }
         )
     return entries

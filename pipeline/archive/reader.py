@@ -30,6 +30,16 @@ def open_table(root: Path, table: str, version: int | None = None) -> DeltaTable
     return dt
 
 
+def data_files(root: Path, table: str, version: int | None = None) -> list[str]:
+    """The exact data files of `table` at `version` (latest by default), as the Delta log lists them.
+
+    Globbing the table folder is wrong: it also sees files of uncommitted or failed writes."""
+    dt = open_table(root, table, version)
+    if dt is None:
+        raise ArchiveError(f"no table {table!r} under {root}")
+    return sorted(dt.file_uris())
+
+
 def read_table(
     root: Path,
     table: str,

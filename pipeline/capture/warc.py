@@ -27,6 +27,7 @@ class RawRecord:
     target_uri: str
     payload: bytes
     payload_digest: str | None
+    content_type: str | None = None  # as written: the media type, or application/gzip for a .gz file
 
 
 class RawWriter:
@@ -89,5 +90,6 @@ def read_raw(archive_root: Path, ref: RawRef) -> RawRecord:
                 record.rec_headers.get_header("WARC-Target-URI"),
                 record.content_stream().read(),
                 record.rec_headers.get_header("WARC-Payload-Digest"),
+                record.rec_headers.get_header("Content-Type"),
             )
     raise LookupError(f"no WARC record {ref.record_id} at {ref.warc_file}:{ref.offset}")

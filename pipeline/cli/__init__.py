@@ -9,10 +9,23 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from pipeline.cli import clean_cmd, history_cmd, language_cmd, run_cmd
+from pipeline.cli import (
+    clean_cmd,
+    diff_cmd,
+    export_cmd,
+    files_cmd,
+    history_cmd,
+    language_cmd,
+    reprocess_cmd,
+    run_cmd,
+    show_cmd,
+    verify_cmd,
+)
 from pipeline.cli.common import CommandError
 
-COMMANDS = (run_cmd, clean_cmd, language_cmd, history_cmd)
+COMMANDS = (
+    run_cmd, clean_cmd, language_cmd, history_cmd, show_cmd, diff_cmd, verify_cmd, export_cmd, files_cmd, reprocess_cmd
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 from pathlib import Path
 
 from pipeline.archive.layout import table_path
+from pipeline.archive.reader import open_table
+from pipeline.archive.timeline import parse_when, version_as_of
+from pipeline.errors import ArchiveError
 
 EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
 EXIT_ARCHIVE = 3
 EXIT_INPUT = 4
 
@@ -29,3 +34,33 @@ def existing_archive(root: Path) -> Path:
     if not table_path(root, "runs").joinpath("_delta_log").is_dir():
         raise CommandError(f"no archive at {root} (run `newsarchive run ... --archive {root}` first)", EXIT_ARCHIVE)
     return root
+
+
+def when(text: str) -> datetime:
+    """argparse type of `--as-of`: an ISO 8601 date or date-time, UTC unless an offset is given."""
+    try:
+        return parse_when(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def add_point_in_time(parser: argparse.ArgumentParser, version_help: str) -> None:
+    """Mutually exclusive `--version N` and `--as-of DATETIME`."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--version", type=int, help=version_help)
+    group.add_argument(
+        "--as-of", type=when, metavar="DATETIME", help="as held at this ISO 8601 time (UTC unless an offset is given)"
+    )
+
+
+def resolve_version(root: Path, args: argparse.Namespace) -> int:
+    """The table version `--version`/`--as-of` name (the latest without either), checked to exist."""
+    try:
+        if args.as_of is not None:
+            return version_as_of(root, args.table, args.as_of)
+        dt = open_table(root, args.table, args.version)
+        if dt is None:
+            raise ArchiveError(f"no table {args.table!r} under {root}")
+        return dt.version()
+    except ArchiveError as exc:
+        raise CommandError(str(exc), EXIT_USAGE) from exc

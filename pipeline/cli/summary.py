@@ -42,3 +42,5 @@ def print_summary(root: Path, summary: RunSummary, as_json: bool = False) -> Non
     print(f"  rejects       {summary.rejects}")
     print(f"  languages     {', '.join(f'{k} {v}' for k, v in languages.items()) or '-'}")
     print(f"  table version articles v{summary.articles_version} in {root}")
+    if summary.report:
+        print(f"  report        {summary.report}")

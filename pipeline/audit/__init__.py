@@ -1,0 +1,1 @@
+"""Audit: what the archive held when, where each text came from, and whether anything is altered."""
