@@ -69,17 +69,21 @@ class SpinRule:
 
 
 def _phrase_regex(phrase: str) -> str:
-    parts = []
-    for i, char in enumerate(phrase):
-        if char in _APOSTROPHES:
-            parts.append(f"[{_APOSTROPHES}]")
-        elif char == " ":
-            parts.append("[ \u00a0]")
-        elif i == 0 and char.isalpha():
-            parts.append(f"[{char.upper()}{char.lower()}]")
-        else:
-            parts.append(re.escape(char))
-    return rf"(?<![\w{_APOSTROPHES}-]){''.join(parts)}(?![\w-])"
+    """The phrase as written, with its first letter in either case, or in capitals throughout."""
+    variants = []
+    for variant in (phrase, phrase.upper()):
+        parts = []
+        for i, char in enumerate(variant):
+            if char in _APOSTROPHES:
+                parts.append(f"[{_APOSTROPHES}]")
+            elif char == " ":
+                parts.append("[ \u00a0]")
+            elif i == 0 and char.isalpha():
+                parts.append(f"[{char.upper()}{char.lower()}]")
+            else:
+                parts.append(re.escape(char))
+        variants.append("".join(parts))
+    return rf"(?<![\w{_APOSTROPHES}-])(?:{'|'.join(variants)})(?![\w-])"
 
 
 def _holds(condition: str, text: str, at_end: bool = False) -> bool:
