@@ -1,11 +1,77 @@
-"""Detect and reverse synonym spinning."""
+"""Detect and reverse synonym spinning with the reversal table (`pipeline/data/spin_table.tsv`)."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from pipeline.config import CleanConfig
-from pipeline.record import Article
+from pipeline.record import Article, Edit
+from pipeline.spin_table import SpinRule, load_spin_table
+
+STEP = "despin"
+_WORD = re.compile(r"\w+")
+_MIN_WORDS = 100  # shorter texts are scored as if this long, so one hit cannot make a note "spun"
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One occurrence of a rule's spun phrase, its context conditions met."""
+
+    rule: SpinRule
+    start: int
+    end: int
+    spun: str
+
+
+@dataclass(frozen=True, slots=True)
+class DespinResult:
+    text: str
+    edits: tuple[Edit, ...]
+    score: float
+    fingerprints: tuple[str, ...]
+
+
+def find_hits(text: str, rules: tuple[SpinRule, ...]) -> list[Hit]:
+    """Non-overlapping hits, earliest first; at one position the longest phrase wins."""
+    candidates = sorted(
+        (Hit(rule, m.start(), m.end(), m.group()) for rule in rules for m in rule.find(text)),
+        key=lambda h: (h.start, -(h.end - h.start)),
+    )
+    hits: list[Hit] = []
+    for hit in candidates:
+        if not hits or hit.start >= hits[-1].end:
+            hits.append(hit)
+    return hits
+
+
+def spin_score(text: str, hits: list[Hit]) -> float:
+    """Weight of the fingerprints found per 100 words."""
+    words = max(len(_WORD.findall(text)), _MIN_WORDS)
+    return round(100 * sum(h.rule.weight for h in hits) / words, 3)
+
+
+def despin_text(text: str, rules: tuple[SpinRule, ...], threshold: float) -> DespinResult:
+    """Score `text`, then reverse the "always" rules, and all rules when the score is over `threshold`."""
+    hits = find_hits(text, rules)
+    score = spin_score(text, hits)
+    fingerprints = tuple(dict.fromkeys(h.spun.lower() for h in hits if h.rule.weight > 0))
+    repair = [h for h in hits if h.rule.scope == "always" or score > threshold]
+    edits = tuple(
+        Edit(STEP, "replace", h.start, h.end, h.spun, h.rule.restore(h.spun),
+             f"{h.rule.id} confidence={h.rule.confidence:g}")
+        for h in repair
+    )
+    parts, last = [], 0
+    for edit in edits:
+        parts += [text[last : edit.start], edit.after]
+        last = edit.end
+    return DespinResult("".join([*parts, text[last:]]), edits, score, fingerprints)
 
 
 def despin(article: Article, config: CleanConfig) -> Article:
-    """Not built yet: returns the article unchanged (no edits are claimed)."""
-    return article
+    """Record the spin score and fingerprints; reverse spun phrases (see `despin_text`)."""
+    result = despin_text(article.text, load_spin_table(), config.spin_threshold)
+    return article.with_text(
+        result.text, result.edits, spin_score=result.score, spin_fingerprints=result.fingerprints
+    )

@@ -1,0 +1,159 @@
+"""The spinner reversal table: rows of spun phrase → original with context conditions."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+Scope = Literal["always", "spun"]
+
+DEFAULT_TABLE = Path(__file__).parent / "data" / "spin_table.tsv"
+COLUMNS = ("id", "spun", "original", "scope", "left", "right", "weight", "confidence", "note")
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_APOSTROPHES = "'’"
+_LEFT_WINDOW = 80  # characters before a phrase that its `left` condition may look at
+
+
+class SpinTableError(ValueError):
+    """A row of the table is malformed; the message names the file and line."""
+
+
+@dataclass(frozen=True, slots=True)
+class SpinRule:
+    """One row: `spun` is replaced by `original` where the context conditions hold.
+
+    `left` is a regex that must match the text just before the phrase (anchored at its end),
+    `right` one that must match the text just after it; a leading `!` negates a condition.
+    `scope` "always" marks phrases no editor writes (repaired in any document); "spun" rows
+    only fire in documents whose spin score is over the threshold. `weight` is what a hit adds
+    to the spin score (0: not evidence of spinning on its own).
+    """
+
+    id: str
+    spun: str
+    original: str
+    scope: Scope
+    left: str = ""
+    right: str = ""
+    weight: float = 0.0
+    confidence: float = 0.9
+    note: str = ""
+    _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_pattern", re.compile(_phrase_regex(self.spun)))
+
+    def find(self, text: str) -> Iterator[re.Match[str]]:
+        """Occurrences of the phrase in `text` whose context conditions hold."""
+        for match in self._pattern.finditer(text):
+            before = text[max(0, match.start() - _LEFT_WINDOW) : match.start()]
+            if _holds(self.left, before, at_end=True) and _holds(self.right, text[match.end() :]):
+                yield match
+
+    def restore(self, spun_text: str) -> str:
+        """The original for one matched occurrence, in its case and apostrophe style."""
+        original = self.original
+        quote = next((c for c in spun_text if c in _APOSTROPHES), None)
+        if quote:
+            original = "".join(quote if c in _APOSTROPHES else c for c in original)
+        if len(spun_text) > 1 and spun_text.isupper():
+            return original.upper()
+        if spun_text[:1].isupper():
+            return original[:1].upper() + original[1:]
+        return original
+
+
+def _phrase_regex(phrase: str) -> str:
+    """The phrase as written, with its first letter in either case, or in capitals throughout."""
+    variants = []
+    for variant in (phrase, phrase.upper()):
+        parts = []
+        for i, char in enumerate(variant):
+            if char in _APOSTROPHES:
+                parts.append(f"[{_APOSTROPHES}]")
+            elif char == " ":
+                parts.append("[ \u00a0]")
+            elif i == 0 and char.isalpha():
+                parts.append(f"[{char.upper()}{char.lower()}]")
+            else:
+                parts.append(re.escape(char))
+        variants.append("".join(parts))
+    return rf"(?<![\w{_APOSTROPHES}-])(?:{'|'.join(variants)})(?![\w-])"
+
+
+def _holds(condition: str, text: str, at_end: bool = False) -> bool:
+    if not condition:
+        return True
+    negate = condition.startswith("!")
+    pattern = condition[1:] if negate else condition
+    found = re.search(f"(?:{pattern})$", text) if at_end else re.match(pattern, text)
+    return (found is None) if negate else (found is not None)
+
+
+def format_row(rule: SpinRule) -> str:
+    """The rule as one line of the table file."""
+    values = (rule.id, rule.spun, rule.original, rule.scope, rule.left, rule.right,
+              f"{rule.weight:g}", f"{rule.confidence:g}", rule.note)
+    return "\t".join(values)
+
+
+def parse_row(line: str, where: str) -> SpinRule:
+    """One table line as a rule; `where` (file:line) goes into the error message."""
+    values = line.rstrip("\n").split("\t")
+    if len(values) != len(COLUMNS):
+        raise SpinTableError(f"{where}: {len(values)} columns, expected {len(COLUMNS)} {COLUMNS}")
+    row = dict(zip(COLUMNS, values, strict=True))
+    problems = [
+        "id must be lowercase words joined by '-'" if not _ID.fullmatch(row["id"]) else "",
+        "spun and original must be non-empty and differ"
+        if not row["spun"].strip() or not row["original"].strip() or row["spun"] == row["original"]
+        else "",
+        "scope must be 'always' or 'spun'" if row["scope"] not in ("always", "spun") else "",
+        *(_regex_problem(name, row[name]) for name in ("left", "right")),
+        _number_problem("weight", row["weight"], 0.0, 10.0),
+        _number_problem("confidence", row["confidence"], 0.01, 1.0),
+    ]
+    problems = [p for p in problems if p]
+    if problems:
+        raise SpinTableError(f"{where} ({row['id']}): {'; '.join(problems)}")
+    return SpinRule(row["id"], row["spun"], row["original"], row["scope"], row["left"],  # type: ignore[arg-type]
+                    row["right"], float(row["weight"]), float(row["confidence"]), row["note"])
+
+
+def _regex_problem(name: str, condition: str) -> str:
+    try:
+        re.compile(condition.removeprefix("!"))
+    except re.error as exc:
+        return f"{name} is not a valid regex ({exc})"
+    return ""
+
+
+def _number_problem(name: str, value: str, low: float, high: float) -> str:
+    try:
+        number = float(value)
+    except ValueError:
+        return f"{name} must be a number"
+    return "" if low <= number <= high else f"{name} must be within [{low:g}, {high:g}]"
+
+
+def read_spin_table(path: Path) -> tuple[SpinRule, ...]:
+    """All rules of a table file (lines starting with '#' and blank lines are skipped)."""
+    rules: list[SpinRule] = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip() and not line.startswith("#"):
+            rules.append(parse_row(line, f"{path.name}:{number}"))
+    duplicates = sorted(rule_id for rule_id, n in Counter(r.id for r in rules).items() if n > 1)
+    if duplicates:
+        raise SpinTableError(f"{path.name}: duplicate ids {duplicates}")
+    return tuple(rules)
+
+
+@lru_cache(maxsize=4)
+def load_spin_table(path: Path = DEFAULT_TABLE) -> tuple[SpinRule, ...]:
+    """The rules of `path` (the packaged table by default), read once per process."""
+    return read_spin_table(path)

@@ -1,0 +1,147 @@
+"""The despin step: detection, repair of seed 002 against a hand-made gold file, no edits on clean text."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import CleanConfig
+from pipeline.despin_cli import despin_main
+from pipeline.edits import replay
+from pipeline.record import Article, Edit
+from pipeline.spin_table import load_spin_table
+from pipeline.steps.despin import despin, despin_text
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+GROUND_TRUTH = REPO.parent / "shared" / "bench" / "extraction" / "ground-truth.json"
+SEED_002 = (SEEDS / "002_af794d3d027db4af.txt").read_text(encoding="utf-8")
+THRESHOLD = CleanConfig().spin_threshold
+
+
+def _gold() -> list[tuple[int, int, str]]:
+    """(start, end, original) of every spun phrase of seed 002 in the gold file."""
+    rows = []
+    for line in (REPO / "tests" / "data" / "seed002_spin_gold.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            spun, original, context, _note = line.split("\t")
+            assert SEED_002.count(context) == 1, context
+            start = SEED_002.index(context) + context.index(spun)
+            rows.append((start, start + len(spun), original))
+    return rows
+
+
+def _restores(edits: list[Edit], start: int, end: int, original: str) -> bool:
+    """Whether `edits` (all touching the gold span) turn it into `original`, and nothing else."""
+    low, high = min([start, *(e.start for e in edits)]), max([end, *(e.end for e in edits)])
+    growth = sum(len(e.after) - len(e.before) for e in edits)
+    expected = SEED_002[low:start] + original + SEED_002[end:high]
+    return bool(edits) and replay(SEED_002, edits)[low : high + growth] == expected
+
+
+def _clean_texts() -> dict[str, str]:
+    texts = {p.name: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("00[034]_*.txt"))}
+    articles = json.loads(GROUND_TRUTH.read_text(encoding="utf-8"))
+    texts.update({f"ground-truth {key[:12]}": value["articleBody"] for key, value in articles.items()})
+    return texts
+
+
+def test_seed_002_gold_restored_with_no_wrong_edit():
+    result = despin_text(SEED_002, load_spin_table(), THRESHOLD)
+    gold = _gold()
+    restored, claimed = 0, set()
+    for start, end, original in gold:
+        touching = [e for e in result.edits if e.start < end and e.end > start]
+        if _restores(touching, start, end, original):
+            restored += 1
+        claimed.update(touching)
+    wrong = [e for e in result.edits if e not in claimed]
+    assert len(gold) > 140
+    assert restored / len(gold) >= 0.95
+    assert wrong == []
+
+
+def test_seed_002_is_scored_spun_and_its_fingerprints_recorded():
+    result = despin_text(SEED_002, load_spin_table(), THRESHOLD)
+    assert result.score > 3 * THRESHOLD
+    assert {"fairly than", "one among the", "may’t", "posh", "mental property"} <= set(result.fingerprints)
+
+
+def test_repaired_seed_002_has_few_fingerprints_left():
+    repaired = despin_text(SEED_002, load_spin_table(), THRESHOLD).text
+    assert despin_text(repaired, load_spin_table(), THRESHOLD).score < THRESHOLD / 4
+
+
+@pytest.mark.parametrize(("name", "text"), sorted(_clean_texts().items()))
+def test_no_edit_on_text_that_was_never_spun(name: str, text: str):
+    result = despin_text(text, load_spin_table(), THRESHOLD)
+    assert result.edits == ()
+    assert result.score <= THRESHOLD
+
+
+def test_seed_001_only_its_spun_phrase_is_repaired():
+    text = (SEEDS / "001_e827c9125566bb8a.txt").read_text(encoding="utf-8")
+    result = despin_text(text, load_spin_table(), THRESHOLD)
+    assert [(e.before, e.after) for e in result.edits] == [("feel-tank", "think-tank")]
+    assert result.score <= THRESHOLD
+    assert "US think-tank Freedom House" in result.text
+
+
+def test_context_rules_fire_only_over_the_threshold():
+    clean = "Prices rose within the region last week, officials said. " + "Trade was calm. " * 10
+    assert despin_text(clean, load_spin_table(), THRESHOLD).edits == ()
+    spun = clean + "It is one among the largest, fairly than a posh interplay of firms. "
+    result = despin_text(spun, load_spin_table(), THRESHOLD)
+    assert result.score > THRESHOLD
+    assert result.text.startswith("Prices rose in the region last week")
+    assert "one of the largest, rather than a complex interplay" in result.text
+
+
+@pytest.mark.parametrize(
+    ("spun", "original"),
+    [
+        ("Fairly than", "Rather than"),
+        ("fairly than", "rather than"),
+        ("FAIRLY THAN", "RATHER THAN"),
+        ("you may’t stop", "you can’t stop"),
+        ("you may't stop", "you can't stop"),
+        ("At the identical time", "At the same time"),
+    ],
+)
+def test_case_and_apostrophes_preserved(spun: str, original: str):
+    assert despin_text(f"{spun} it.", load_spin_table(), THRESHOLD).text == f"{original} it."
+
+
+def test_edits_replay_to_the_output_and_name_their_rule():
+    result = despin_text(SEED_002, load_spin_table(), THRESHOLD)
+    assert replay(SEED_002, list(result.edits)) == result.text
+    ids = {rule.id for rule in load_spin_table()}
+    for edit in result.edits:
+        assert (edit.step, edit.kind) == ("despin", "replace")
+        assert SEED_002[edit.start : edit.end] == edit.before
+        rule_id, confidence = re.fullmatch(r"([a-z0-9-]+) confidence=(0\.\d+)", edit.reason).groups()
+        assert rule_id in ids and 0 < float(confidence) < 1
+
+
+def test_step_records_score_fingerprints_and_edits_on_the_article():
+    article = Article("seed://002", SEED_002, "text/plain", "0" * 64, datetime(2025, 1, 1, tzinfo=UTC))
+    done = despin(article, CleanConfig())
+    assert done.spin_score is not None and done.spin_score > THRESHOLD
+    assert "feel-tank" not in done.spin_fingerprints and "fairly than" in done.spin_fingerprints
+    assert done.text == replay(SEED_002, [e for e in done.edits if e.step == "despin"])
+    assert "a complex interplay" in done.text and "intellectual property" in done.text
+
+
+def test_despin_command_prints_the_repair_or_explains_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    source = tmp_path / "spun.txt"
+    source.write_text("It is one among the largest, fairly than a posh interplay.\n", encoding="utf-8")
+    assert despin_main([str(source)]) == 0
+    assert capsys.readouterr().out == "It is one of the largest, rather than a complex interplay.\n"
+    assert despin_main(["--explain", str(source)]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [line["after"] for line in lines[:-1]] == ["one of the", "rather than", "complex"]
+    assert lines[-1]["repaired"] is True and "fairly than" in lines[-1]["spin_fingerprints"]
