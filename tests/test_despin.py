@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.cli import main
 from pipeline.config import CleanConfig
-from pipeline.despin_cli import despin_main
 from pipeline.edits import replay
 from pipeline.record import Article, Edit
 from pipeline.spin_table import load_spin_table
@@ -139,9 +139,9 @@ def test_step_records_score_fingerprints_and_edits_on_the_article():
 def test_despin_command_prints_the_repair_or_explains_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     source = tmp_path / "spun.txt"
     source.write_text("It is one among the largest, fairly than a posh interplay.\n", encoding="utf-8")
-    assert despin_main([str(source)]) == 0
+    assert main(["despin", str(source)]) == 0
     assert capsys.readouterr().out == "It is one of the largest, rather than a complex interplay.\n"
-    assert despin_main(["--explain", str(source)]) == 0
+    assert main(["despin", "--explain", str(source)]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [line["after"] for line in lines[:-1]] == ["one of the", "rather than", "complex"]
     assert lines[-1]["repaired"] is True and "fairly than" in lines[-1]["spin_fingerprints"]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.despin_cli import learn_main
+from pipeline.cli import main
 from pipeline.despin_learn import Proposal, aligned_pairs, propose_rows
 from pipeline.spin_table import load_spin_table, parse_row
 
@@ -39,7 +39,7 @@ def test_what_the_table_already_repairs_is_not_proposed_again():
 def test_learn_command_prints_rows_in_the_table_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     (tmp_path / "spun.txt").write_text(SPUN, encoding="utf-8")
     (tmp_path / "original.txt").write_text(ORIGINAL, encoding="utf-8")
-    assert learn_main([str(tmp_path / "spun.txt"), str(tmp_path / "original.txt")]) == 0
+    assert main(["despin-learn", str(tmp_path / "spun.txt"), str(tmp_path / "original.txt")]) == 0
     rows = [parse_row(line, "stdout") for line in capsys.readouterr().out.splitlines()]
     assert [(r.id, r.spun, r.original, r.scope) for r in rows] == [
         ("learned-cost", "fee", "cost", "spun"),

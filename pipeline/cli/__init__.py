@@ -11,6 +11,8 @@ from collections.abc import Sequence
 
 from pipeline.cli import (
     clean_cmd,
+    despin_cmd,
+    despin_learn_cmd,
     diff_cmd,
     export_cmd,
     files_cmd,
@@ -24,7 +26,18 @@ from pipeline.cli import (
 from pipeline.cli.common import CommandError
 
 COMMANDS = (
-    run_cmd, clean_cmd, language_cmd, history_cmd, show_cmd, diff_cmd, verify_cmd, export_cmd, files_cmd, reprocess_cmd
+    run_cmd,
+    clean_cmd,
+    language_cmd,
+    despin_cmd,
+    despin_learn_cmd,
+    history_cmd,
+    show_cmd,
+    diff_cmd,
+    verify_cmd,
+    export_cmd,
+    files_cmd,
+    reprocess_cmd,
 )
 
 
