@@ -9,7 +9,7 @@ comments, then removes pattern-matched chrome (data/chrome_patterns.toml) inside
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections.abc import Container
 from dataclasses import dataclass
 
 from pipeline.record import Article, Edit
@@ -22,8 +22,9 @@ SENTENCE_END = re.compile(r"[.!?…:;\"”’')\]]$")
 BULLET = re.compile(r"^\s*(?:[•·▪‣◦*–-]|\d{1,2}[.)])\s")
 LONG_WORDS = 12  # a line this long that ends like a sentence is article text
 SHORT_LINE_COST = 8.0  # what a short or unpunctuated line costs the main region
-TEASER_AFTER_SHARE = 0.5  # a teaser heading cuts the region only after this share of its words
-MAX_RULE_WORDS = 60  # pattern rules judge lines up to this length
+TEASER_AFTER_SHARE = 0.3  # a comments heading ends the region after this share of its prose
+TEASER_AFTER_WORDS = 150  # ... or after this many words of it
+MAX_RULE_WORDS = 150  # pattern rules judge lines up to this length (cookie banners run long)
 MAX_BYLINE_WORDS = 12
 MAX_CAPTION_WORDS = 40
 TITLE_LOOKBACK = 15  # lines above the main region searched for the title
@@ -61,8 +62,9 @@ def line_value(line: Line) -> float:
     return -SHORT_LINE_COST
 
 
-def main_region(lines: list[Line]) -> tuple[int, int] | None:
-    """(first, last) index of the densest run of article-like lines (maximum-sum subarray)."""
+def main_region(lines: list[Line], chrome: Container[int] = ()) -> tuple[int, int] | None:
+    """(first, last) index of the densest run of article-like lines (maximum-sum subarray);
+    lines in `chrome` (already matched by a pattern rule) count as short lines."""
     best, best_span = 0.0, None
     total, start = 0.0, 0
     for index, line in enumerate(lines):
@@ -70,7 +72,7 @@ def main_region(lines: list[Line]) -> tuple[int, int] | None:
             continue
         if total <= 0:
             total, start = 0.0, index
-        total += line_value(line)
+        total += -SHORT_LINE_COST if index in chrome else line_value(line)
         if total > best:
             best, best_span = total, (start, index)
     return best_span
@@ -89,9 +91,11 @@ def pattern_rule(line: Line, patterns: ChromePatterns) -> str | None:
 
 
 def teaser_rule(line: Line, patterns: ChromePatterns) -> str | None:
-    if line.words > MAX_BYLINE_WORDS or is_sentence(line) and not line.text.endswith(":"):
+    """The rule of a heading that opens teasers or comments ("Related posts", "[ 12 comments ]")."""
+    heading = line.text.strip(" \t[](){}<>|•·:-–—»«›‹")
+    if line.words > MAX_BYLINE_WORDS or not heading or heading[-1] in ".!?":
         return None
-    return next((name for name, regex in patterns.teaser_headings if regex.fullmatch(line.text)), None)
+    return next((name for name, regex in patterns.teaser_headings if regex.fullmatch(heading)), None)
 
 
 def byline_author(line: Line, patterns: ChromePatterns) -> str | None:
@@ -117,33 +121,45 @@ class _Classifier:
         self.paragraphed = any(not line.text for line in lines[1:-1])  # blank lines part blocks
 
     def run(self) -> None:
-        region = main_region(self.lines)
+        for index, line in enumerate(self.lines):
+            if line.text:
+                self._match_patterns(index, line)
+        region = main_region(self.lines, self.reasons)
         if region is None:
             return
         first, last = self._cut_teasers(*region)
-        for index, line in enumerate(self.lines):
-            if line.text:
-                self._classify(index, line, first <= index <= last)
+        for index in range(len(self.lines)):
+            if self.lines[index].text and not first <= index <= last:
+                self.reasons.setdefault(index, "outside_main_text")
         self._find_title(first)
         self._remove_captions()
 
     def _cut_teasers(self, first: int, last: int) -> tuple[int, int]:
-        """End the region before a heading that opens teasers, comments or site furniture."""
-        region_words = sum(line.words for line in self.lines[first : last + 1])
-        seen = 0
-        for index in range(first, last + 1):
-            line = self.lines[index]
-            rule = teaser_rule(line, self.patterns) if line.text else None
-            if rule and seen >= TEASER_AFTER_SHARE * region_words:
-                for after in range(index, last + 1):
-                    self.reasons[after] = rule
-                return first, index - 1
-            seen += line.words
+        """Narrow the region at headings that open comments, then at those that open teasers or
+        site furniture: one after enough prose ends it; a teaser heading before most of the
+        prose starts it afresh."""
+        prose = [line.words if line.text and line_value(line) > 0 else 0 for line in self.lines]
+        for comments in (True, False):
+            total = sum(prose[first : last + 1])
+            for index in range(first, last + 1):
+                rule = teaser_rule(self.lines[index], self.patterns) if self.lines[index].text else None
+                if not rule or (rule == "comments") != comments:
+                    continue
+                before = sum(prose[first:index])
+                if before >= (min(TEASER_AFTER_WORDS, TEASER_AFTER_SHARE * total) if comments else total / 2):
+                    self._remove(range(index, last + 1), rule)
+                    last = index - 1
+                    break
+                if not comments:
+                    self._remove(range(first, index + 1), rule)
+                    first = index + 1
         return first, last
 
-    def _classify(self, index: int, line: Line, inside: bool) -> None:
-        if index in self.reasons:
-            return
+    def _remove(self, indices: range, reason: str) -> None:
+        for index in indices:
+            self.reasons.setdefault(index, reason)
+
+    def _match_patterns(self, index: int, line: Line) -> None:
         author = byline_author(line, self.patterns)
         if author:
             self.author = self.author or author
@@ -152,8 +168,6 @@ class _Classifier:
         rule = pattern_rule(line, self.patterns)
         if rule:
             self.reasons[index] = rule
-        elif not inside:
-            self.reasons[index] = "outside_main_text"
 
     def _find_title(self, first: int) -> None:
         """The heading-like line nearest above the main region; its copies are removed too."""
