@@ -189,9 +189,8 @@ class _Classifier:
         """In a blank-line-paragraphed text, the short lines sharing a block with a photo credit."""
         if not self.paragraphed:
             return
-        for index, line in enumerate(self.lines):
-            if self.reasons.get(index) != "photo_credit":
-                continue
+        credits = [index for index, reason in self.reasons.items() if reason == "photo_credit"]
+        for index in credits:
             above = index - 1
             while above >= 0 and self.lines[above].text and self.lines[above].words <= MAX_CAPTION_WORDS:
                 self.reasons.setdefault(above, "caption")
@@ -220,11 +219,10 @@ def _edits(text: str, lines: list[Line], reasons: dict[int, str]) -> list[Edit]:
         reason = reasons.get(index)
         if reason is None:
             continue
-        previous = edits[-1] if edits else None
-        if previous and previous.end == line.start and previous.reason == reason:
-            edits[-1] = Edit(STEP, KIND, previous.start, line.end, text[previous.start : line.end], "", reason)
-        else:
-            edits.append(Edit(STEP, KIND, line.start, line.end, text[line.start : line.end], "", reason))
+        start = line.start
+        if edits and edits[-1].end == line.start and edits[-1].reason == reason:
+            start = edits.pop().start
+        edits.append(Edit(STEP, KIND, start, line.end, text[start : line.end], "", reason))
     return edits
 
 
