@@ -1,12 +1,14 @@
 """Score the extraction step in-process over the shared benchmark (fast: no process per page).
 
 Usage: PYTHONPATH=. python bench/score_chrome.py [--input textdump|textdump_window|html] [--worst N]
+       [--write-floor]   records F1 floors (measured minus FLOOR_MARGIN) and data sha256s
 Uses the metric of ../shared/bench/score_extraction.py (imported from there).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
 import json
 import time
@@ -20,6 +22,8 @@ from pipeline.steps.extract import extract_main_text
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO.parent / "shared" / "bench"
 INPUTS = ("textdump", "textdump_window", "html")
+FLOOR_FILE = REPO / "bench" / "extraction_floor.json"
+FLOOR_MARGIN = 0.005
 
 
 def load_scorer(bench: Path = BENCH) -> ModuleType:
@@ -56,17 +60,42 @@ def score(kind: str, bench: Path = BENCH, extract: Callable[[bytes, str], str] =
     return result
 
 
+def data_digests(bench: Path = BENCH) -> dict[str, str]:
+    """sha256 of the ground truth and of each input directory (over its sorted "name sha256" lines)."""
+    data = bench / "extraction"
+    digests = {"ground-truth.json": hashlib.sha256((data / "ground-truth.json").read_bytes()).hexdigest()}
+    for kind in INPUTS:
+        listing = "".join(
+            f"{path.name} {hashlib.sha256(path.read_bytes()).hexdigest()}\n"
+            for path in sorted((data / kind).iterdir())
+        )
+        digests[kind] = hashlib.sha256(listing.encode()).hexdigest()
+    return digests
+
+
+def write_floor(results: dict[str, dict], path: Path = FLOOR_FILE) -> None:
+    floor = {
+        "f1_floor": {kind: round(result["f1"] - FLOOR_MARGIN, 3) for kind, result in results.items()},
+        "sha256": data_digests(),
+    }
+    path.write_text(json.dumps(floor, indent=2) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--input", choices=INPUTS, action="append")
     parser.add_argument("--worst", type=int, default=0)
+    parser.add_argument("--write-floor", action="store_true")
     args = parser.parse_args()
+    results = {}
     for kind in args.input or INPUTS:
-        result = score(kind)
+        result = results[kind] = score(kind)
         print(f"{kind:16} F1 {result['f1']:.4f}  P {result['precision']:.4f}  R {result['recall']:.4f}  "
               f"empty {result['empty']}  {result['pages_per_s']:.1f} pages/s")
         for key in sorted(result["pages"], key=result["pages"].get)[: args.worst]:
             print(f"  {key}  F1 {result['pages'][key]:.3f}")
+    if args.write_floor:
+        write_floor(results)
 
 
 if __name__ == "__main__":
