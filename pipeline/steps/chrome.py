@@ -9,7 +9,7 @@ comments, then removes pattern-matched chrome (data/chrome_patterns.toml) inside
 from __future__ import annotations
 
 import re
-from collections.abc import Container
+from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
 from pipeline.record import Article, Edit
@@ -19,13 +19,17 @@ STEP = "extract"
 KIND = "remove_chrome"
 TOKEN = re.compile(r"\w+")
 SENTENCE_END = re.compile(r"[.!?…:;\"”’')\]]$")
+LETTER = re.compile(r"[^\W\d_]")
 BULLET = re.compile(r"^\s*(?:[•·▪‣◦*–-]|\d{1,2}[.)])\s")
 LONG_WORDS = 12  # a line this long that ends like a sentence is article text
 SHORT_LINE_COST = 8.0  # what a short or unpunctuated line costs the main region
+SHORT_SENTENCE_COST = 2.0  # what a short line that ends like a sentence (or has no letters) costs
 TEASER_AFTER_SHARE = 0.3  # a comments heading ends the region after this share of its prose
 TEASER_AFTER_WORDS = 150  # ... or after this many words of it
 MAX_RULE_WORDS = 150  # pattern rules judge lines up to this length (cookie banners run long)
+MAX_SHORT_RULE_WORDS = 25  # short-line rules judge lines up to this length
 MAX_BYLINE_WORDS = 12
+LINK_LIST_RUN = 3  # this many short unpunctuated lines in a row inside the region are a link list
 MAX_CAPTION_WORDS = 40
 TITLE_LOOKBACK = 15  # lines above the main region searched for the title
 
@@ -59,6 +63,8 @@ def line_value(line: Line) -> float:
         return float(line.words)
     if line.words >= 2 * LONG_WORDS:  # long but unpunctuated: a truncated teaser or a real paragraph
         return line.words / 2 - SHORT_LINE_COST
+    if (is_sentence(line) and line.words >= 3) or not LETTER.search(line.text):  # table cells, list items
+        return -SHORT_SENTENCE_COST
     return -SHORT_LINE_COST
 
 
@@ -79,11 +85,15 @@ def main_region(lines: list[Line], chrome: Container[int] = ()) -> tuple[int, in
 
 
 def pattern_rule(line: Line, patterns: ChromePatterns) -> str | None:
-    """The name of the first line rule that matches the whole line, if any."""
+    """The name of the first line rule that matches the whole line (brackets aside), if any."""
     if line.words > MAX_RULE_WORDS:
         return None
-    for name, regex in patterns.line_rules:
-        if regex.fullmatch(line.text):
+    text = line.text.strip("()[]{} ")
+    rules = patterns.line_rules
+    if line.words <= MAX_SHORT_RULE_WORDS:
+        rules = rules + patterns.short_line_rules
+    for name, regex in rules:
+        if regex.fullmatch(text):
             return name
     if patterns.breadcrumb.match(line.text) and not is_sentence(line):
         return "breadcrumb"
@@ -131,6 +141,7 @@ class _Classifier:
         for index in range(len(self.lines)):
             if self.lines[index].text and not first <= index <= last:
                 self.reasons.setdefault(index, "outside_main_text")
+        self._remove_link_lists(first, last)
         self._find_title(first)
         self._remove_captions()
 
@@ -155,7 +166,22 @@ class _Classifier:
                     first = index + 1
         return first, last
 
-    def _remove(self, indices: range, reason: str) -> None:
+    def _remove_link_lists(self, first: int, last: int) -> None:
+        """Runs of short unpunctuated lines inside the region (teaser titles, menus); list items
+        with a bullet or number are the article's own."""
+        run: list[int] = []
+        for index in [*range(first, last + 1), -1]:
+            line = self.lines[index] if index >= 0 else None
+            if line is not None and not line.text:
+                continue
+            if line and line_value(line) < 0 and not is_sentence(line) and not BULLET.match(line.text):
+                run.append(index)
+                continue
+            if len(run) >= LINK_LIST_RUN:
+                self._remove(run, "link_list")
+            run = []
+
+    def _remove(self, indices: Iterable[int], reason: str) -> None:
         for index in indices:
             self.reasons.setdefault(index, reason)
 

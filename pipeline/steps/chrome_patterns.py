@@ -13,9 +13,11 @@ DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "chrome_pattern
 
 @dataclass(frozen=True, slots=True)
 class ChromePatterns:
-    """Compiled pattern rules: each `line_rules` entry is (rule name, whole-line regex)."""
+    """Compiled pattern rules: each `line_rules` entry is (rule name, whole-line regex);
+    `short_line_rules` apply to short lines only."""
 
     line_rules: tuple[tuple[str, re.Pattern[str]], ...]
+    short_line_rules: tuple[tuple[str, re.Pattern[str]], ...]
     teaser_headings: tuple[tuple[str, re.Pattern[str]], ...]
     breadcrumb: re.Pattern[str]
     byline: re.Pattern[str]
@@ -38,6 +40,9 @@ def parse_chrome_patterns(data: dict) -> ChromePatterns:
     """Compile the parsed TOML document into `ChromePatterns`."""
     return ChromePatterns(
         line_rules=tuple((name, _alternation(regexes)) for name, regexes in data["line"].items()),
+        short_line_rules=tuple(
+            (name, _alternation(regexes)) for name, regexes in data["short_line"].items()
+        ),
         teaser_headings=tuple(
             (name, _alternation(regexes)) for name, regexes in data["teaser_heading"].items()
         ),
