@@ -1,10 +1,274 @@
-"""Site chrome in plain-text dumps of whole pages (cookie banners, navigation, teasers, ...)."""
+"""Site chrome in plain-text dumps of whole pages (cookie banners, navigation, teasers, ...).
+
+The dump has one visual block per line. The classifier finds the main region (the run of lines
+with the most article-like mass: long lines that read as sentences outweigh short link-like
+lines), drops everything outside it, cuts the region at a heading that opens teasers or
+comments, then removes pattern-matched chrome (data/chrome_patterns.toml) inside it.
+"""
 
 from __future__ import annotations
 
-from pipeline.record import Article
+import re
+from collections.abc import Container, Iterable
+from dataclasses import dataclass
+
+from pipeline.record import Article, Edit
+from pipeline.steps.chrome_patterns import ChromePatterns, load_chrome_patterns
+
+STEP = "extract"
+KIND = "remove_chrome"
+TOKEN = re.compile(r"\w+")
+SENTENCE_END = re.compile(r"[.!?…:;\"”’')\]]$")
+LETTER = re.compile(r"[^\W\d_]")
+BULLET = re.compile(r"^\s*(?:[•·▪‣◦*–-]|\d{1,2}[.)])\s")
+LONG_WORDS = 12  # a line this long that ends like a sentence is article text
+SHORT_LINE_COST = 8.0  # what a short or unpunctuated line costs the main region
+SHORT_SENTENCE_COST = 2.0  # what a short line that ends like a sentence (or has no letters) costs
+TEASER_AFTER_SHARE = 0.3  # a comments heading ends the region after this share of its prose
+TEASER_AFTER_WORDS = 150  # ... or after this many words of it
+MAX_RULE_WORDS = 150  # pattern rules judge lines up to this length (cookie banners run long)
+MAX_SHORT_RULE_WORDS = 25  # short-line rules judge lines up to this length
+MAX_BYLINE_WORDS = 12
+LINK_LIST_RUN = 3  # this many short unpunctuated lines in a row inside the region are a link list
+MAX_CAPTION_WORDS = 40
+TITLE_LOOKBACK = 15  # lines above the main region searched for the title
 
 
-def strip_text_chrome(article: Article) -> Article:
-    """Not built yet: returns the article unchanged (no edits are claimed)."""
-    return article
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of the input: its span (line terminator included) and its stripped text."""
+
+    start: int
+    end: int
+    text: str
+    words: int
+
+
+def split_lines(text: str) -> list[Line]:
+    """The lines of `text`, split at "\\n" only, each span ending after its terminator."""
+    lines = []
+    for match in re.finditer(r"[^\n]*\n|[^\n]+$", text):
+        stripped = match.group().strip()
+        lines.append(Line(match.start(), match.end(), stripped, len(TOKEN.findall(stripped))))
+    return lines
+
+
+def is_sentence(line: Line) -> bool:
+    return bool(SENTENCE_END.search(line.text))
+
+
+def line_value(line: Line) -> float:
+    """Article-likeness of one non-blank line: positive for prose, negative for short lines."""
+    if is_sentence(line) and line.words >= LONG_WORDS:
+        return float(line.words)
+    if line.words >= 2 * LONG_WORDS:  # long but unpunctuated: a truncated teaser or a real paragraph
+        return line.words / 2 - SHORT_LINE_COST
+    if (is_sentence(line) and line.words >= 3) or not LETTER.search(line.text):  # table cells, list items
+        return -SHORT_SENTENCE_COST
+    return -SHORT_LINE_COST
+
+
+def main_region(lines: list[Line], chrome: Container[int] = ()) -> tuple[int, int] | None:
+    """(first, last) index of the densest run of article-like lines (maximum-sum subarray);
+    lines in `chrome` (already matched by a pattern rule) count as short lines."""
+    best, best_span = 0.0, None
+    total, start = 0.0, 0
+    for index, line in enumerate(lines):
+        if not line.text:
+            continue
+        if total <= 0:
+            total, start = 0.0, index
+        total += -SHORT_LINE_COST if index in chrome else line_value(line)
+        if total > best:
+            best, best_span = total, (start, index)
+    return best_span
+
+
+def pattern_rule(line: Line, patterns: ChromePatterns) -> str | None:
+    """The name of the first line rule that matches the whole line (brackets aside), if any."""
+    if line.words > MAX_RULE_WORDS:
+        return None
+    text = line.text.strip("()[]{} ")
+    rules = patterns.line_rules
+    if line.words <= MAX_SHORT_RULE_WORDS:
+        rules = rules + patterns.short_line_rules
+    for name, regex in rules:
+        if regex.fullmatch(text):
+            return name
+    if patterns.breadcrumb.match(line.text) and not is_sentence(line):
+        return "breadcrumb"
+    return None
+
+
+def teaser_rule(line: Line, patterns: ChromePatterns) -> str | None:
+    """The rule of a heading that opens teasers or comments ("Related posts", "[ 12 comments ]")."""
+    heading = line.text.strip(" \t[](){}<>|•·:-–—»«›‹")
+    if line.words > MAX_BYLINE_WORDS or not heading or heading[-1] in ".!?":
+        return None
+    return next((name for name, regex in patterns.teaser_headings if regex.fullmatch(heading)), None)
+
+
+def byline_author(line: Line, patterns: ChromePatterns) -> str | None:
+    """The author named by a byline ("By Jane Doe - Technology" -> "Jane Doe"), if it is one."""
+    if line.words > MAX_BYLINE_WORDS or line.text.endswith("."):
+        return None
+    match = patterns.byline.match(line.text)
+    if not match:
+        return None
+    author = re.split(r"\s+[-–—|•·]\s+|,\s*|\s+(?:on|in|for)\s+", match.group("author"))[0].strip()
+    return author if author and author[0].isupper() else None
+
+
+class _Classifier:
+    """Decides, line by line, what is chrome; `reasons[i]` is the rule that removes line i."""
+
+    def __init__(self, lines: list[Line], patterns: ChromePatterns) -> None:
+        self.lines = lines
+        self.patterns = patterns
+        self.reasons: dict[int, str] = {}
+        self.title: str | None = None
+        self.author: str | None = None
+        self.paragraphed = any(not line.text for line in lines[1:-1])  # blank lines part blocks
+
+    def run(self) -> None:
+        for index, line in enumerate(self.lines):
+            if line.text:
+                self._match_patterns(index, line)
+        region = main_region(self.lines, self.reasons)
+        if region is None:
+            return
+        first, last = self._cut_teasers(*region)
+        for index in range(len(self.lines)):
+            if self.lines[index].text and not first <= index <= last:
+                self.reasons.setdefault(index, "outside_main_text")
+        self._remove_link_lists(first, last)
+        self._find_title(first)
+        self._remove_captions()
+
+    def _cut_teasers(self, first: int, last: int) -> tuple[int, int]:
+        """Narrow the region at headings that open comments, then at those that open teasers or
+        site furniture: one after enough prose ends it; a teaser heading before most of the
+        prose starts it afresh."""
+        prose = [line.words if line.text and line_value(line) > 0 else 0 for line in self.lines]
+        for comments in (True, False):
+            total = sum(prose[first : last + 1])
+            for index in range(first, last + 1):
+                rule = teaser_rule(self.lines[index], self.patterns) if self.lines[index].text else None
+                if not rule or (rule == "comments") != comments:
+                    continue
+                before = sum(prose[first:index])
+                if before >= (min(TEASER_AFTER_WORDS, TEASER_AFTER_SHARE * total) if comments else total / 2):
+                    self._remove(range(index, last + 1), rule)
+                    last = index - 1
+                    break
+                if not comments:
+                    self._remove(range(first, index + 1), rule)
+                    first = index + 1
+        return first, last
+
+    def _remove_link_lists(self, first: int, last: int) -> None:
+        """Runs of short unpunctuated lines inside the region (teaser titles, menus); list items
+        with a bullet or number are the article's own."""
+        run: list[int] = []
+        for index in [*range(first, last + 1), -1]:
+            line = self.lines[index] if index >= 0 else None
+            if line is not None and not line.text:
+                continue
+            if line and line_value(line) < 0 and not is_sentence(line) and not BULLET.match(line.text):
+                run.append(index)
+                continue
+            if len(run) >= LINK_LIST_RUN:
+                self._remove(run, "link_list")
+            run = []
+
+    def _remove(self, indices: Iterable[int], reason: str) -> None:
+        for index in indices:
+            self.reasons.setdefault(index, reason)
+
+    def _match_patterns(self, index: int, line: Line) -> None:
+        author = byline_author(line, self.patterns)
+        if author:
+            self.author = self.author or author
+            self.reasons[index] = "byline"
+            return
+        rule = pattern_rule(line, self.patterns)
+        if rule:
+            self.reasons[index] = rule
+
+    def _find_title(self, first: int) -> None:
+        """The heading-like line nearest above the main region; its copies are removed too."""
+        for index in range(first - 1, max(-1, first - 1 - TITLE_LOOKBACK), -1):
+            line = self.lines[index]
+            if not line.text or self.reasons.get(index) not in (None, "outside_main_text"):
+                continue
+            if 3 <= line.words <= 30 and not line.text.endswith("."):
+                self.title = line.text
+                break
+        if self.title:
+            for index, line in enumerate(self.lines):
+                if line.text == self.title:
+                    self.reasons[index] = "title"
+                elif line.text.endswith(self.title) and self.patterns.breadcrumb.match(line.text):
+                    self.reasons[index] = "breadcrumb"
+
+    def _remove_captions(self) -> None:
+        """In a blank-line-paragraphed text, the short lines sharing a block with a photo credit."""
+        if not self.paragraphed:
+            return
+        credits = [index for index, reason in self.reasons.items() if reason == "photo_credit"]
+        for index in credits:
+            above = index - 1
+            while above >= 0 and self.lines[above].text and self.lines[above].words <= MAX_CAPTION_WORDS:
+                self.reasons.setdefault(above, "caption")
+                above -= 1
+
+
+def _blank_reasons(lines: list[Line], reasons: dict[int, str]) -> dict[int, str]:
+    """Blank lines go with the chrome that follows them, and none is left at either end."""
+    kept = [i for i, line in enumerate(lines) if line.text and i not in reasons]
+    if not kept:
+        return reasons
+    merged = dict(reasons)
+    following: str | None = "blank"
+    for index in range(len(lines) - 1, -1, -1):
+        if lines[index].text:
+            following = reasons.get(index)
+        elif following or index < kept[0]:
+            merged[index] = following or "blank"
+    return merged
+
+
+def _edits(text: str, lines: list[Line], reasons: dict[int, str]) -> list[Edit]:
+    """One edit per run of consecutive removed lines sharing a reason."""
+    edits: list[Edit] = []
+    for index, line in enumerate(lines):
+        reason = reasons.get(index)
+        if reason is None:
+            continue
+        start = line.start
+        if edits and edits[-1].end == line.start and edits[-1].reason == reason:
+            start = edits.pop().start
+        edits.append(Edit(STEP, KIND, start, line.end, text[start : line.end], "", reason))
+    return edits
+
+
+def _apply(text: str, edits: list[Edit]) -> str:
+    parts, position = [], 0
+    for edit in edits:
+        parts.append(text[position : edit.start])
+        position = edit.end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
+def strip_text_chrome(article: Article, patterns: ChromePatterns | None = None) -> Article:
+    """Return `article` without the site chrome around and inside its main text; every removed
+    line is logged as a `remove_chrome` edit, and a title or byline found goes to metadata."""
+    lines = split_lines(article.text)
+    classifier = _Classifier(lines, patterns or load_chrome_patterns())
+    classifier.run()
+    if not any(i not in classifier.reasons for i, line in enumerate(lines) if line.text):
+        return article  # never empty a page: chrome everywhere means the classifier is wrong
+    edits = _edits(article.text, lines, _blank_reasons(lines, classifier.reasons))
+    text = _apply(article.text, edits)
+    return article.with_metadata(title=classifier.title, author=classifier.author).with_text(text, edits)

@@ -1,0 +1,61 @@
+"""Load the chrome classifier's pattern data (pipeline/data/chrome_patterns.toml)."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "chrome_patterns.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class ChromePatterns:
+    """Compiled pattern rules: each `line_rules` entry is (rule name, whole-line regex);
+    `short_line_rules` apply to short lines only."""
+
+    line_rules: tuple[tuple[str, re.Pattern[str]], ...]
+    short_line_rules: tuple[tuple[str, re.Pattern[str]], ...]
+    teaser_headings: tuple[tuple[str, re.Pattern[str]], ...]
+    breadcrumb: re.Pattern[str]
+    byline: re.Pattern[str]
+
+
+def _alternation(regexes: list[str]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{regex})" for regex in regexes), re.IGNORECASE)
+
+
+def _breadcrumb(words: list[str], separators: list[str]) -> re.Pattern[str]:
+    """Two or more navigation words at the start of a line, joined by separators or glued in
+    CamelCase ("HomeNewsTitle"), or "Home" followed by a separator."""
+    word = "(?i:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + ")"
+    sep = "\\s*[" + "".join(re.escape(s) for s in separators) + "]\\s*"
+    joint = f"(?:{sep}|(?=[A-Z]))"
+    return re.compile(f"^(?:{word}{joint}){{2,}}|^(?i:home){sep}")
+
+
+def parse_chrome_patterns(data: dict) -> ChromePatterns:
+    """Compile the parsed TOML document into `ChromePatterns`."""
+    return ChromePatterns(
+        line_rules=tuple((name, _alternation(regexes)) for name, regexes in data["line"].items()),
+        short_line_rules=tuple(
+            (name, _alternation(regexes)) for name, regexes in data["short_line"].items()
+        ),
+        teaser_headings=tuple(
+            (name, _alternation(regexes)) for name, regexes in data["teaser_heading"].items()
+        ),
+        breadcrumb=_breadcrumb(data["navigation"]["words"], data["navigation"]["separators"]),
+        byline=re.compile(
+            "^(?:" + "|".join(map(re.escape, data["byline"]["prefixes"])) + ")\\s+(?P<author>.+)$",
+            re.IGNORECASE,
+        ),
+    )
+
+
+@cache
+def load_chrome_patterns(path: Path = DEFAULT_PATH) -> ChromePatterns:
+    """The pattern rules in the TOML file at `path` (the packaged data file by default)."""
+    with path.open("rb") as handle:
+        return parse_chrome_patterns(tomllib.load(handle))

@@ -1,0 +1,133 @@
+"""The chrome classifier on the seeds: chrome gone, body paragraphs kept verbatim, edits replay."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench.clean_stdin import article_from_bytes
+from pipeline.edits import replay
+from pipeline.record import Article
+from pipeline.steps.chrome import strip_text_chrome
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def seed(prefix: str) -> tuple[Article, Article]:
+    """(input, output) of the chrome step for the seed whose name starts with `prefix`."""
+    path = next(SEEDS.glob(f"{prefix}_*.txt"))
+    article = article_from_bytes(path.read_bytes(), "text/plain", source_uri=path.as_uri())
+    return article, strip_text_chrome(article)
+
+
+BODY = {
+    "000": [
+        "China's emphasis on truly open AI frameworks is dismantling barriers for developing nations.",
+        "Democratizing access: truly open AI breaks down barriers",
+        "Ethical governance: a middle path for global AI regulation",
+        "China's AI strategy reflects a shift from zero-sum competition to collaborative value creation.",
+        "Gong Zhe is a senior sci-tech editor at CGTN Digital.",
+    ],
+    "001": [
+        "Artificial intelligence (AI) is at a pivotal moment,",
+        "A Surge in Chinese AI Capabilities",
+        "Key Takeaways",
+        "  • China is strategically focusing on developing affordable AI tools to gain global market share.",
+        "  • Concerns exist regarding censorship and information control within China’s AI ecosystem.",
+        "The Dilemma for the West",
+    ],
+    "002": [
+        "We are within the early days of a seismic shift in the worldwide AI industry.",
+        "But by then, China’s AI horse had already bolted.",
+        "AI with Chinese characteristics",
+        "End of the ‘Silicon Valley effect’?",
+        "Despite strong state involvement, China’s AI boom is equally driven by private-sector innovation.",
+        "And that is where China may face its best challenge",
+    ],
+    "003": [
+        "Artificial Intelligence (AI) continues to expand its presence in China,",
+        "Approval Process for AI Models in China",
+        "Global Concerns and Legal Challenges in AI",
+        "the world can harness the transformative potential of AI while safeguarding human interests.",
+    ],
+}
+
+GONE = {
+    "000": ["cookies", "CHOOSE YOUR LANGUAGE", "许可证", "hotline", "/CFP"],
+    "001": ["by Anika Shah - Technology", "0 comments", "Related Posts", "Leave a Comment"],
+    "002": [
+        "HomeNews",
+        "Alamy Stock Photo",
+        "Weibo via Wikimedia",
+        "Man in suit speaking at a conference",
+        "Innovation Centre at Beijing's Tsinghua University",
+        "DeepSeek founder and chief executive, Liang Wenfeng.",
+        "Video:",
+        "LEAVE A REPLY",
+        "Please enter",
+        "Must Read",
+    ],
+    "003": [
+        "Explore more",
+        "How Does CryptoBandits Steal Your Crypto via USB?",
+        "How Does the Klue Breach Expose Supply Chain Risks?",
+        "Trend Analysis: EDR Evasion in Ransomware",
+        "Is Traditional IAM Enough for the New Era of Agentic AI?",
+        "Data Centers Adopt New Strategies to Address Public Backlash",
+        "The seemingly innocuous act of inserting a flash drive",
+    ],
+}
+
+
+@pytest.mark.parametrize("prefix", sorted(GONE))
+def test_chrome_is_removed(prefix: str) -> None:
+    _, cleaned = seed(prefix)
+    for chrome in GONE[prefix]:
+        assert chrome not in cleaned.text
+
+
+@pytest.mark.parametrize("prefix", sorted(BODY))
+def test_body_paragraphs_survive_verbatim(prefix: str) -> None:
+    original, cleaned = seed(prefix)
+    for fragment in BODY[prefix]:
+        paragraph = next(line for line in original.text.splitlines() if fragment in line)
+        assert paragraph in cleaned.text.splitlines()
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_replaying_the_edits_reproduces_the_output(prefix: str) -> None:
+    original, cleaned = seed(prefix)
+    assert all(edit.step == "extract" and edit.kind == "remove_chrome" for edit in cleaned.edits)
+    assert all(edit.after == "" and edit.reason for edit in cleaned.edits)
+    assert replay(original.text, list(cleaned.edits)) == cleaned.text
+
+
+def test_the_duplicated_title_appears_once_and_goes_to_metadata() -> None:
+    _, cleaned = seed("002")
+    title = "DeepSeek: how China’s embrace of open-source AI caused a geopolitical earthquake"
+    assert cleaned.metadata["title"] == title
+    assert cleaned.text.count(title) <= 1
+
+
+def test_the_byline_author_goes_to_metadata() -> None:
+    _, cleaned = seed("001")
+    assert cleaned.metadata["author"] == "Anika Shah"
+    assert "byline" in {edit.reason for edit in cleaned.edits}
+
+
+def test_the_teaser_block_is_logged_under_its_rule() -> None:
+    _, cleaned = seed("003")
+    teasers = [edit for edit in cleaned.edits if edit.reason == "teaser_block"]
+    assert teasers and "Explore more" in teasers[0].before
+
+
+def test_a_clean_article_is_left_unchanged() -> None:
+    original, cleaned = seed("004")
+    assert cleaned.edits == ()
+    assert cleaned.text == original.text
+
+
+def test_a_page_of_nothing_but_chrome_is_not_emptied() -> None:
+    for page in (b"Home\nNews\nSport\nSubscribe\n", b"Accept all cookies\n12 comments\n"):
+        assert strip_text_chrome(article_from_bytes(page, "text/plain")).text.strip()
