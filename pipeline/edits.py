@@ -1,22 +1,59 @@
-"""Turning a before/after pair of texts into edit-log entries."""
+"""Turning a before/after pair of texts into edit-log entries, and replaying them."""
 
 from __future__ import annotations
 
 import difflib
+from itertools import accumulate
 
 from pipeline.record import Edit
 
+# A character diff is quadratic in the worst case: it runs only inside changed line blocks up to
+# this size; a larger changed block is logged as one whole-block edit.
+_MAX_CHAR_DIFF = 4000
 
-def diff_edits(step: str, kind: str, before: str, after: str, reason: str) -> list[Edit]:
-    """Edits (offsets into `before`) that turn `before` into `after`, found by a character diff."""
-    if before == after:
-        return []
+
+def _offsets(lines: list[str]) -> list[int]:
+    """Start offset of each line, plus the total length."""
+    return [0, *accumulate(len(line) for line in lines)]
+
+
+def _char_edits(step: str, kind: str, before: str, after: str, base: int, reason: str) -> list[Edit]:
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     return [
-        Edit(step, kind, i1, i2, before[i1:i2], after[j1:j2], reason)
+        Edit(step, kind, base + i1, base + i2, before[i1:i2], after[j1:j2], reason)
         for tag, i1, i2, j1, j2 in matcher.get_opcodes()
         if tag != "equal"
     ]
+
+
+def _block_edits(step: str, kind: str, old: str, new: str, base: int, reason: str) -> list[Edit]:
+    """Edits for one changed block: a character diff when small enough, else one whole-block edit."""
+    if old and new and max(len(old), len(new)) <= _MAX_CHAR_DIFF:
+        return _char_edits(step, kind, old, new, base, reason)
+    return [Edit(step, kind, base, base + len(old), old, new, reason)]
+
+
+def diff_edits(step: str, kind: str, before: str, after: str, reason: str) -> list[Edit]:
+    """Edits (offsets into `before`) that turn `before` into `after`: a line diff, refined to
+    characters inside each changed block (line by line where a block keeps its line count)."""
+    if before == after:
+        return []
+    old_lines, new_lines = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    old_at, new_at = _offsets(old_lines), _offsets(new_lines)
+    edits: list[Edit] = []
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if i2 - i1 == j2 - j1:
+            blocks = [(i, i + 1, j, j + 1) for i, j in zip(range(i1, i2), range(j1, j2), strict=True)]
+        else:
+            blocks = [(i1, i2, j1, j2)]
+        for a1, a2, b1, b2 in blocks:
+            old, new = before[old_at[a1] : old_at[a2]], after[new_at[b1] : new_at[b2]]
+            if old != new:
+                edits.extend(_block_edits(step, kind, old, new, old_at[a1], reason))
+    return edits
 
 
 def replay(text: str, edits: list[Edit]) -> str:

@@ -20,3 +20,19 @@ def test_no_change_means_no_edits():
 def test_replay_refuses_an_edit_that_does_not_match():
     with pytest.raises(ValueError, match="does not match"):
         replay("abc", [Edit("s", "k", 0, 1, "x", "y", "r")])
+
+
+def test_large_texts_diff_fast_and_replay_exactly():
+    before = "".join(f"Line {n} of a long page with a caf\u00c3\u00a9 in it.\n" for n in range(20000))
+    after = before.replace("caf\u00c3\u00a9", "café")
+    edits = diff_edits("encoding", "repair", before, after, "ftfy")
+    assert len(edits) == 20000
+    assert all(e.before == "\u00c3\u00a9" and e.after == "é" for e in edits)
+    assert replay(before, edits) == after
+
+
+def test_one_huge_changed_block_becomes_one_edit():
+    before, after = "x" * 10000, "y" * 10000
+    edits = diff_edits("s", "k", before, after, "r")
+    assert [(e.start, e.end) for e in edits] == [(0, 10000)]
+    assert replay(before, edits) == after
