@@ -130,6 +130,8 @@ class Fetcher:
 
     def _fetch_robots(self, url: str) -> tuple[int | None, bytes]:
         fetched = self.fetch(url, check_robots=False)
+        if fetched.status == 304 and fetched.failure is None:
+            return 200, fetched.body  # unchanged since the copy we hold
         return fetched.status, fetched.body
 
     def _get_with_retries(self, url: str) -> _Attempt:
