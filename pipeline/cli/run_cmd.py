@@ -39,9 +39,27 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="fetch from HOST even though it resolves to a private or loopback address (repeatable)",
     )
     parser.add_argument("--contact", help="an e-mail or URL sent with every request, for site operators")
+    defaults = FetchConfig()
     parser.add_argument(
-        "--per-host-delay", type=float, default=FetchConfig().per_host_delay_s, metavar="SECONDS",
-        help="seconds between the starts of two requests to one host",
+        "--per-host-delay",
+        type=float,
+        default=defaults.per_host_delay_s,
+        metavar="SECONDS",
+        help=f"seconds between the starts of two requests to one host (default {defaults.per_host_delay_s:g})",
+    )
+    parser.add_argument(
+        "--read-timeout",
+        type=float,
+        default=defaults.read_timeout_s,
+        metavar="SECONDS",
+        help=f"give up on a response that sends nothing for this long (default {defaults.read_timeout_s:g})",
+    )
+    parser.add_argument(
+        "--max-bytes",
+        type=int,
+        default=defaults.max_bytes,
+        metavar="N",
+        help=f"reject a response body larger than N bytes, decoded (default {defaults.max_bytes})",
     )
     parser.set_defaults(handler=handle)
 
@@ -60,6 +78,8 @@ def handle(args: argparse.Namespace) -> int:
         fetch=FetchConfig(
             contact=args.contact,
             per_host_delay_s=max(0.0, args.per_host_delay),
+            read_timeout_s=max(0.1, args.read_timeout),
+            max_bytes=max(1, args.max_bytes),
             allow_hosts=frozenset(h.lower() for h in args.allow_host),
         ),
     )
