@@ -53,6 +53,7 @@ class SiteState:
 
 class SiteHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as separate writes
     server: SiteServer
 
     def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
