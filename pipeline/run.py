@@ -26,7 +26,10 @@ from pipeline.record import Article
 from pipeline.sources import capture_sources, configure_for, expand_sources, needs_fetcher, open_fetcher
 
 Clock = Callable[[], datetime]
-LIBRARIES = ("trafilatura", "ftfy", "langdetect", "deltalake", "pyarrow", "warcio", "charset-normalizer")
+LIBRARIES = (
+    "trafilatura", "ftfy", "langdetect", "deltalake", "pyarrow", "warcio", "charset-normalizer",
+    "httpx", "feedparser", "protego",
+)
 
 
 def utc_now() -> datetime:
