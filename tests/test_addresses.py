@@ -29,6 +29,7 @@ REFUSED = [
     "gopher://8.8.8.8/",
     "javascript:alert(1)",
     "http://user:secret@8.8.8.8/",
+    "http://8.8.8.8:99999/",  # malformed: refused, not an exception that sinks the batch
 ]
 
 

@@ -64,11 +64,15 @@ def checked_addresses(host: str, port: int, allow_hosts: Collection[str]) -> lis
 
 def check_url(url: str, allow_hosts: Collection[str]) -> None:
     """Refuse a URL whose scheme is not http(s) or whose host resolves to a non-public address."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise Refused(f"malformed URL: {exc}") from exc
     if parts.scheme.lower() not in SCHEMES:
         raise Refused(f"scheme {parts.scheme or '(none)'!r} is not http or https")
     if not parts.hostname:
         raise Refused("the URL has no host")
     if parts.username or parts.password:
         raise Refused("credentials in URLs are not sent")
-    checked_addresses(parts.hostname, parts.port or (443 if parts.scheme.lower() == "https" else 80), allow_hosts)
+    checked_addresses(parts.hostname, port or (443 if parts.scheme.lower() == "https" else 80), allow_hosts)

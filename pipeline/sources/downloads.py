@@ -182,7 +182,7 @@ class Fetcher:
                 return _Attempt(None, None, ("refused", f"{url}: {refused.detail}"))
             except LookupError as exc:
                 return _Attempt(None, None, ("fetch_failed", str(exc)))
-            except httpx.HTTPError as exc:
+            except (httpx.HTTPError, httpx.InvalidURL) as exc:
                 return _Attempt(None, None, ("fetch_failed", f"{url}: {type(exc).__name__}: {exc}"))
 
     def _read(
