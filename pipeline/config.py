@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +20,37 @@ class CleanConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class FetchConfig:
+    """Politeness, limits and safety of HTTP fetching (see docs/capture.md)."""
+
+    user_agent: str = "newsarchive/0.1 (+https://github.com/newsarchive/newsarchive)"
+    contact: str | None = None  # an e-mail or URL, sent in the User-Agent and From headers
+    connect_timeout_s: float = 10.0
+    read_timeout_s: float = 30.0  # per read; a response must also finish within total_timeout_s
+    total_timeout_s: float = 120.0
+    max_bytes: int = 10 * 1024 * 1024  # decoded body cap, enforced while streaming
+    max_redirects: int = 5
+    per_host_delay_s: float = 1.0  # between the starts of two requests to one host
+    per_host_concurrency: int = 2
+    concurrency: int = 8  # fetches in flight per batch
+    retries: int = 2  # extra attempts after a 5xx, 429 or network error
+    backoff_s: float = 1.0  # first retry waits this long, then doubles
+    max_retry_after_s: float = 60.0  # a longer Retry-After fails the fetch instead of waiting
+    allow_hosts: frozenset[str] = frozenset()  # hosts exempt from the private-address refusal
+    respect_robots: bool = True
+    max_sitemap_depth: int = 3  # sitemap indexes nested deeper than this are not followed
+    max_discovered: int = 100_000  # page URLs taken from one feed or sitemap source
+
+    def allowing(self, hosts: frozenset[str] | set[str] | tuple[str, ...]) -> FetchConfig:
+        """A copy that also allows `hosts`."""
+        return replace(self, allow_hosts=self.allow_hosts | {h.lower() for h in hosts})
+
+    @property
+    def user_agent_header(self) -> str:
+        return f"{self.user_agent} {self.contact}" if self.contact else self.user_agent
+
+
+@dataclass(frozen=True, slots=True)
 class RunConfig:
     """Settings of one archive run."""
 
@@ -30,3 +61,4 @@ class RunConfig:
     dag_id: str | None = None
     logical_date: str | None = None
     clean: CleanConfig = CleanConfig()
+    fetch: FetchConfig = FetchConfig()

@@ -12,6 +12,8 @@ from pipeline.record import Article
 
 def to_article(capture: Capture, config: CleanConfig) -> Article:
     """Decode `capture` into an Article that has not been cleaned yet."""
+    if capture.error:
+        raise RejectedInput(*capture.error)
     if capture.truncated:
         raise RejectedInput(
             "too_large", f"over the {config.max_input_bytes}-byte input cap (the first bytes are kept)"

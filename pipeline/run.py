@@ -8,7 +8,7 @@ import multiprocessing
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -19,16 +19,19 @@ from pipeline.archive.layout import safe_name
 from pipeline.archive.rows import article_row, reject_row
 from pipeline.archive.staging import is_staged, stage_batch
 from pipeline.capture.capture import Capture
-from pipeline.capture.warc import raw_writer
+from pipeline.capture.warc import RawWriter, raw_writer
 from pipeline.config import CleanConfig, RunConfig
 from pipeline.errors import RejectedInput
 from pipeline.process import process
 from pipeline.record import Article
 from pipeline.report import write_run_report
-from pipeline.sources import capture_sources, expand_sources
+from pipeline.sources import capture_sources, configure_for, expand_sources, needs_fetcher, open_fetcher
 
 Clock = Callable[[], datetime]
-LIBRARIES = ("trafilatura", "ftfy", "langdetect", "deltalake", "pyarrow", "warcio", "charset-normalizer")
+LIBRARIES = (
+    "trafilatura", "ftfy", "langdetect", "deltalake", "pyarrow", "warcio", "charset-normalizer",
+    "httpx", "feedparser", "protego",
+)
 
 
 def utc_now() -> datetime:
@@ -71,8 +74,15 @@ def stage_inputs(
     if is_staged(root, config.run_id, batch):
         return False
     raw_name = f"{safe_name(config.run_id)}/{batch}-{uuid.uuid4().hex[:8]}"
-    with raw_writer(root, raw_name) as raw:
-        captures = [raw.write(c) for c in capture_sources(inputs, config.clean.max_input_bytes, clock)]
+    with ExitStack() as stack:
+        raw = stack.enter_context(raw_writer(root, raw_name))
+        fetcher = None
+        if needs_fetcher(inputs):
+            fetcher = stack.enter_context(open_fetcher(config.fetch, clock, raw.write_exchange, root))
+        captures = [
+            _recorded(capture, raw)
+            for capture in capture_sources(inputs, config.clean.max_input_bytes, clock, fetcher, root)
+        ]
     return stage_captures(captures, batch, config, pool, on_document)
 
 
@@ -101,6 +111,13 @@ def stage_captures(
     return True
 
 
+def _recorded(capture: Capture, raw: RawWriter) -> Capture:
+    """`capture` with its bytes in the raw layer. Fetches recorded their exchanges already, and a
+    failure without bytes (no response) leaves nothing to keep."""
+    has_bytes = capture.error is None or capture.payload
+    return raw.write(capture) if capture.raw_ref is None and has_bytes else capture
+
+
 def batches(inputs: Sequence[str], size: int) -> Iterator[tuple[str, list[str]]]:
     """(batch name, inputs) in order; names are stable for the same input list."""
     for number, start in enumerate(range(0, len(inputs), size)):
@@ -127,12 +144,15 @@ def run(
     on_document: Callable[[], None] | None = None,
     on_inputs: Callable[[int], None] | None = None,
 ) -> RunSummary:
-    """Archive `sources` (files or directories) as one run. Re-running a committed run id writes nothing."""
+    """Archive `sources` (paths, URLs, WARC files, sources files) as one run. Re-running a committed
+    run id writes nothing."""
     root = Path(config.archive_root)
     if is_committed(root, config.run_id):
         return summary_of(root, config.run_id)
     started_at = clock()
-    inputs = expand_sources(sources)
+    sources = list(sources)
+    config = configure_for(sources, config)
+    inputs = expand_sources(sources, config, clock)
     if on_inputs:
         on_inputs(len(inputs))
     with worker_pool(config.workers) as pool:

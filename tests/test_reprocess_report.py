@@ -45,9 +45,9 @@ def test_run_report(audit_archive: AuditArchive) -> None:
     reports = sorted((audit_archive.root / "reports").glob("*.html"))
     assert [p.name.split("-")[:2] for p in reports] == [["run", "1"], ["run", "2"]]
     page = reports[0].read_text(encoding="utf-8")
-    assert page.count("<svg") == 4  # documents, rejects, languages, chrome share (no spin scores yet)
+    assert page.count("<svg") == 5  # documents, rejects, languages, chrome share, spin scores
     assert "Rejects by reason" in page and ">empty<" in page and ">en<" in page
-    assert "text removed as chrome" in page and "not scored" in page
+    assert "text removed as chrome" in page and "Spin scores (buckets of" in page
 
 
 def test_chrome_share_counts_only_extract_remove_chrome_edits() -> None:

@@ -67,13 +67,13 @@ def test_changed_text_becomes_version_two(tmp_path: Path):
     archive = tmp_path / "archive"
     run([str(inputs)], RunConfig(str(archive), "r1"))
     changed = inputs / "004_1364bb3f8be946eb.txt"
-    changed.write_text(changed.read_text(encoding="utf-8") + "\nA correction was appended to this story on Monday.\n")
+    changed.write_text(changed.read_text(encoding="utf-8").replace("378,000", "379,000 (corrected)"))
     summary = run([str(inputs)], RunConfig(str(archive), "r2"))
     assert (summary.new_versions, summary.sightings) == (1, 4)
     rows = read_table(archive, "articles", where=pc.field("doc_id") == doc_id(changed.resolve().as_uri()))
     by_version = {r["version"]: r for r in rows.to_pylist()}
     assert sorted(by_version) == [1, 2]
-    assert "A correction was appended" in by_version[2]["text"]
+    assert "379,000 (corrected)" in by_version[2]["text"] and "378,000" in by_version[1]["text"]
     assert by_version[2]["run_id"] == "r2"
 
 

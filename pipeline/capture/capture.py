@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from pipeline.errors import RejectReason
 from pipeline.record import MediaType, RawRef
 
 
@@ -22,6 +23,7 @@ class Capture:
     http_headers: Mapping[str, str] = field(default_factory=dict)
     raw_ref: RawRef | None = None
     truncated: bool = False  # the source was larger than the size cap; payload is its head
+    error: tuple[RejectReason, str] | None = None  # a failed capture (fetch), with whatever bytes arrived
 
     @property
     def sha256(self) -> str:

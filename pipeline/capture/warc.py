@@ -2,21 +2,32 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.recordloader import ArcWarcRecord
+from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from pipeline.capture.capture import Capture
+from pipeline.capture.exchange import Exchange
 from pipeline.record import RawRef
 
 RAW_DIR = "raw"
+NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+# The body is stored decoded and de-chunked, so these headers would mislead a WARC reader; they
+# are kept under an X-Archive-Orig- prefix (the convention of web archives) and Content-Length is set anew.
+_REWRITTEN_HEADERS = ("content-encoding", "transfer-encoding", "content-length")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +41,22 @@ class RawRecord:
     content_type: str | None = None  # as written: the media type, or application/gzip for a .gz file
 
 
+def _warc_date(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _stored_response_headers(exchange: Exchange) -> list[tuple[str, str]]:
+    headers = [
+        (f"X-Archive-Orig-{name}" if name.lower() in _REWRITTEN_HEADERS else name, value)
+        for name, value in exchange.response_headers
+    ]
+    return [*headers, ("Content-Length", str(len(exchange.body)))]
+
+
 class RawWriter:
-    """Appends resource records to one WARC file; every record is flushed to disk when written."""
+    """Appends records to one WARC file; every record is flushed to disk when written.
+
+    Thread-safe: a batch's fetches run in threads and record their exchanges as they happen."""
 
     def __init__(self, archive_root: Path, name: str) -> None:
         self._relative = f"{RAW_DIR}/{name}.warc.gz"
@@ -39,6 +64,7 @@ class RawWriter:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._file: BinaryIO = path.open("ab")
         self._writer = WARCWriter(self._file, gzip=True)
+        self._lock = threading.RLock()
 
     def write(self, capture: Capture) -> Capture:
         """Write `capture`'s exact bytes; return it with its `raw_ref` set."""
@@ -52,20 +78,76 @@ class RawWriter:
             length=len(capture.payload),
             warc_content_type=content_type,
             warc_headers_dict={
-                "WARC-Date": capture.captured_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+                "WARC-Date": _warc_date(capture.captured_at),
                 "WARC-Payload-Digest": f"sha256:{capture.sha256}",
                 "WARC-Block-Digest": f"sha256:{capture.sha256}",
             },
         )
-        offset = self._file.tell()
-        self._writer.write_record(record)
-        self._file.flush()
-        os.fsync(self._file.fileno())
-        record_id = record.rec_headers.get_header("WARC-Record-ID")
-        return replace(capture, raw_ref=RawRef(self._relative, record_id, offset))
+        return replace(capture, raw_ref=self._append(record))
+
+    def write_exchange(self, exchange: Exchange) -> RawRef:
+        """Write a request record and its response record (a revisit record for a 304 whose body
+        is kept at `exchange.not_modified_of`); return where the response record is."""
+        request = self._writer.create_warc_record(
+            exchange.url,
+            "request",
+            http_headers=StatusAndHeaders(
+                f"{exchange.method} {_request_target(exchange.url)} {exchange.http_version}",
+                list(exchange.request_headers),
+                is_http_request=True,
+            ),
+            warc_headers_dict={"WARC-Date": _warc_date(exchange.started_at)},
+        )
+        response = self._response_record(exchange, request.rec_headers.get_header("WARC-Record-ID"))
+        with self._lock:
+            self._append(request)
+            return self._append(response)
+
+    def _response_record(self, exchange: Exchange, request_id: str) -> ArcWarcRecord:
+        warc_headers = {
+            "WARC-Date": _warc_date(exchange.started_at),
+            "WARC-Concurrent-To": request_id,
+            "WARC-Payload-Digest": f"sha256:{hashlib.sha256(exchange.body).hexdigest()}",
+            "X-Newsarchive-Fetch-Ms": str(exchange.elapsed_ms),
+        }
+        if exchange.truncated:
+            warc_headers["WARC-Truncated"] = "length"
+        http_headers = StatusAndHeaders(
+            f"{exchange.status} {exchange.reason}".strip(),
+            _stored_response_headers(exchange),
+            protocol=exchange.http_version,
+        )
+        if exchange.not_modified_of is None:
+            return self._writer.create_warc_record(
+                exchange.url,
+                "response",
+                payload=io.BytesIO(exchange.body),
+                length=len(exchange.body),
+                http_headers=http_headers,
+                warc_headers_dict=warc_headers,
+            )
+        warc_headers["WARC-Refers-To"] = exchange.not_modified_of.record_id
+        record = self._writer.create_warc_record(
+            exchange.url, "revisit", http_headers=http_headers, warc_headers_dict=warc_headers
+        )
+        record.rec_headers.add_header("WARC-Profile", NOT_MODIFIED_PROFILE)
+        return record
+
+    def _append(self, record: ArcWarcRecord) -> RawRef:
+        with self._lock:
+            offset = self._file.tell()
+            self._writer.write_record(record)
+            self._file.flush()
+            os.fsync(self._file.fileno())
+        return RawRef(self._relative, record.rec_headers.get_header("WARC-Record-ID"), offset)
 
     def close(self) -> None:
         self._file.close()
+
+
+def _request_target(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
 @contextmanager
