@@ -9,10 +9,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from pipeline.cli import clean_cmd, history_cmd, language_cmd, run_cmd
+from pipeline.cli import clean_cmd, history_cmd, language_cmd, run_cmd, summary_cmd
 from pipeline.cli.common import CommandError
 
-COMMANDS = (run_cmd, clean_cmd, language_cmd, history_cmd)
+COMMANDS = (run_cmd, clean_cmd, language_cmd, history_cmd, summary_cmd)
 
 
 def build_parser() -> argparse.ArgumentParser:
