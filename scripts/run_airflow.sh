@@ -10,7 +10,7 @@ SOURCES=$(realpath -m "${1:-$ROOT/seeds}")
 ARCHIVE=$(realpath -m "${2:-$ROOT/archive}")
 
 # Airflow reads its configuration when first imported: everything is set before any airflow call.
-export AIRFLOW_HOME=$ROOT/.airflow
+export AIRFLOW_HOME=${NEWSARCHIVE_AIRFLOW_HOME:-$ROOT/.airflow}   # project-local, never the operator's
 export AIRFLOW__CORE__DAGS_FOLDER=$ROOT/dags
 export AIRFLOW__CORE__LOAD_EXAMPLES=False
 export AIRFLOW__CORE__PARALLELISM=2          # LocalExecutor would start 32 workers by default
