@@ -16,8 +16,8 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)
 
-run: install
-	$(PY) -m pipeline run seeds --archive $(ARCHIVE)
+run: install  # through Airflow: one ingest_articles run (`airflow dags test`, SQLite in .airflow/)
+	scripts/run_airflow.sh seeds $(ARCHIVE)
 
 test: install
 	$(PY) -m pytest

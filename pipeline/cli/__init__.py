@@ -21,6 +21,7 @@ from pipeline.cli import (
     reprocess_cmd,
     run_cmd,
     show_cmd,
+    summary_cmd,
     verify_cmd,
 )
 from pipeline.cli.common import CommandError
@@ -32,6 +33,7 @@ COMMANDS = (
     despin_cmd,
     despin_learn_cmd,
     history_cmd,
+    summary_cmd,
     show_cmd,
     diff_cmd,
     verify_cmd,
