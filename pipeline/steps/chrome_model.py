@@ -1,0 +1,139 @@
+"""Line model of the chrome classifier: per-line features, a logistic article-likeness score
+(coefficients in data/chrome_model.json, trained by bench/train_chrome.py) and a two-state
+Viterbi pass that labels each line body or chrome with a cost for every switch, so that short
+lines between body lines (table cells, list items) stay in and lone prose-like lines in the
+chrome go.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Protocol
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "chrome_model.json"
+TOKEN = re.compile(r"\w+")
+SENTENCE_END = re.compile(r"[.!?…]['\"”’)\]]*$")
+CLAUSE_END = re.compile(r"[:;,]$")
+DIGITS = re.compile(r"\d")
+LONG_WORDS = 12
+WINDOWS = (2, 6)  # context windows (lines each side) for prose density
+
+
+class LineLike(Protocol):
+    text: str
+    words: int
+
+
+@dataclass(frozen=True, slots=True)
+class LineModel:
+    """Logistic weights over `FEATURES` and the Viterbi cost of a body/chrome switch."""
+
+    names: tuple[str, ...]
+    weights: tuple[float, ...]
+    bias: float
+    switch_cost: float
+
+
+def _tokens(text: str) -> list[str]:
+    return TOKEN.findall(text)
+
+
+def _own(line: LineLike, hints: dict[str, float]) -> dict[str, float]:
+    """Features of the line on its own (`hints` are the rule flags the classifier computed)."""
+    text, words = line.text, line.words
+    tokens = _tokens(text)
+    alpha = [t for t in tokens if not t.isdigit()]
+    sentence = bool(SENTENCE_END.search(text))
+    return {
+        "log_words": math.log1p(words),
+        "sentence": float(sentence),
+        "long_sentence": float(sentence and words >= LONG_WORDS),
+        "clause_end": float(bool(CLAUSE_END.search(text))),
+        "no_letters": float(not alpha),
+        "digit_share": sum(t.isdigit() for t in tokens) / len(tokens) if tokens else 0.0,
+        "capital_share": sum(t[0].isupper() for t in alpha) / len(alpha) if alpha else 0.0,
+        "short_word_share": sum(len(t) <= 3 and t.islower() for t in alpha) / len(alpha) if alpha else 0.0,
+        "comma_rate": min(1.0, text.count(",") / max(1, words) * 5),
+        "one_word": float(words <= 1),
+        **hints,
+    }
+
+
+def _prose(line: LineLike) -> float:
+    """Words of the line if it reads as a long sentence, else 0."""
+    return float(line.words) if line.words >= LONG_WORDS and SENTENCE_END.search(line.text) else 0.0
+
+
+def line_features(lines: Sequence[LineLike], hints: Sequence[dict[str, float]]) -> list[dict[str, float]]:
+    """Features of each line in context: its own, its neighbours', prose density around it and
+    where it sits relative to the page's prose."""
+    own = [_own(line, hint) for line, hint in zip(lines, hints, strict=True)]
+    prose = [_prose(line) for line in lines]
+    total = sum(prose) or 1.0
+    counts = Counter(line.text for line in lines)
+    features = []
+    above = 0.0
+    for index, line in enumerate(lines):
+        row = dict(own[index])
+        for side, other in (("prev", index - 1), ("next", index + 1)):
+            neighbour = own[other] if 0 <= other < len(lines) else None
+            row[f"{side}_long_sentence"] = neighbour["long_sentence"] if neighbour else 0.0
+            row[f"{side}_log_words"] = neighbour["log_words"] if neighbour else 0.0
+        for window in WINDOWS:
+            near = prose[max(0, index - window) : index + window + 1]
+            row[f"prose_near_{window}"] = math.log1p(sum(near) - prose[index])
+        row["prose_above"] = above / total
+        above += prose[index]
+        row["prose_below"] = (total - above) / total
+        row["repeated"] = float(counts[line.text] > 1)
+        features.append(row)
+    return features
+
+
+def body_scores(features: Sequence[dict[str, float]], model: LineModel) -> list[float]:
+    """Log-odds that each line is article body."""
+    return [
+        model.bias + sum(w * row.get(name, 0.0) for name, w in zip(model.names, model.weights, strict=True))
+        for row in features
+    ]
+
+
+def viterbi(scores: Sequence[float], switch_cost: float) -> list[bool]:
+    """Body (True) or chrome per line: the labelling maximising the summed log-odds of body
+    lines minus `switch_cost` per change of label (the page starts and ends in chrome)."""
+    if not scores:
+        return []
+    chrome, body = 0.0, -switch_cost
+    back: list[tuple[bool, bool]] = []  # per line: (chrome came from body, body came from chrome)
+    for score in scores:
+        from_body = body - switch_cost > chrome
+        from_chrome = chrome - switch_cost > body
+        chrome, body = (
+            max(chrome, body - switch_cost),
+            max(body, chrome - switch_cost) + score,
+        )
+        back.append((from_body, from_chrome))
+    state = body - switch_cost > chrome
+    labels = []
+    for from_body, from_chrome in reversed(back):
+        labels.append(state)
+        state = not from_chrome if state else from_body
+    return labels[::-1]
+
+
+def parse_line_model(data: dict) -> LineModel:
+    """The model from its JSON form ({"weights": {name: w}, "bias", "switch_cost"})."""
+    return LineModel(tuple(data["weights"]), tuple(data["weights"].values()), data["bias"], data["switch_cost"])
+
+
+@cache
+def load_line_model(path: Path = DEFAULT_PATH) -> LineModel:
+    """The trained model in the JSON file at `path` (the packaged data file by default)."""
+    return parse_line_model(json.loads(path.read_text()))
