@@ -24,6 +24,8 @@ CLAUSE_END = re.compile(r"[:;,]$")
 DIGITS = re.compile(r"\d")
 LONG_WORDS = 12
 WINDOWS = (2, 6)  # context windows (lines each side) for prose density
+AFTER_HEADING_SHARE = {"comments_heading": 0.3, "teaser_heading": 0.5}  # of the prose above a closing heading
+GAP_CAP = 60  # distances to the nearest prose line count up to this many lines
 
 
 class LineLike(Protocol):
@@ -71,6 +73,15 @@ def _prose(line: LineLike) -> float:
     return float(line.words) if line.words >= LONG_WORDS and SENTENCE_END.search(line.text) else 0.0
 
 
+def _prose_gaps(prose: Sequence[float]) -> list[float]:
+    """Per line, how far (log of lines, capped at 1) the nearest prose line above it is."""
+    gaps, distance = [], GAP_CAP
+    for words in prose:
+        gaps.append(math.log1p(distance) / math.log1p(GAP_CAP))
+        distance = 0 if words else min(GAP_CAP, distance + 1)
+    return gaps
+
+
 def line_features(lines: Sequence[LineLike], hints: Sequence[dict[str, float]]) -> list[dict[str, float]]:
     """Features of each line in context: its own, its neighbours', prose density around it and
     where it sits relative to the page's prose."""
@@ -80,8 +91,14 @@ def line_features(lines: Sequence[LineLike], hints: Sequence[dict[str, float]]) 
     counts = Counter(line.text for line in lines)
     features = []
     above = 0.0
+    gaps_above, gaps_below = _prose_gaps(prose), _prose_gaps(prose[::-1])[::-1]
+    after = {"comments_heading": 0.0, "teaser_heading": 0.0}
     for index, line in enumerate(lines):
         row = dict(own[index])
+        for heading, share in AFTER_HEADING_SHARE.items():
+            row[f"after_{heading}"] = after[heading]
+            if row.get(heading) and above >= share * total:
+                after[heading] = 1.0
         for side, other in (("prev", index - 1), ("next", index + 1)):
             neighbour = own[other] if 0 <= other < len(lines) else None
             row[f"{side}_long_sentence"] = neighbour["long_sentence"] if neighbour else 0.0
@@ -92,6 +109,9 @@ def line_features(lines: Sequence[LineLike], hints: Sequence[dict[str, float]]) 
         row["prose_above"] = above / total
         above += prose[index]
         row["prose_below"] = (total - above) / total
+        row["prose_between"] = min(row["prose_above"], row["prose_below"])
+        row["gap_above"] = gaps_above[index]
+        row["gap_below"] = gaps_below[index]
         row["repeated"] = float(counts[line.text] > 1)
         features.append(row)
     return features
