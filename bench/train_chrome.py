@@ -57,8 +57,8 @@ def load_pages(scorer) -> dict[str, list[tuple[str, np.ndarray, np.ndarray, np.n
             text = scorer.page_input(data, kind, key).decode("utf-8", errors="replace")
             lines, features = chrome_features(text)
             labels, counts = token_labels(lines, grams, scorer)
-            weights = np.sqrt(np.array(counts, dtype=float))
-            weights = weights / max(weights.sum(), 1.0) * 100  # every page weighs the same
+            weights = np.array(counts, dtype=float)
+            weights = weights / max(weights.sum(), 1.0) * 100  # a line weighs its words; every page the same
             pages.setdefault(key, []).append((text, features, np.array(labels), weights))
     return pages
 
@@ -82,13 +82,10 @@ def fit(rows: list[dict[str, float]], labels: np.ndarray, weights: np.ndarray) -
 
 
 def train(pages: dict[str, list], keys: list[str], switch_cost: float) -> LineModel:
-    rows, labels, weights = [], [], []
-    for key in keys:
-        for _, features, y, w in pages[key]:
-            rows += features
-            labels.append(y)
-            weights.append(w)
-    names, beta = fit(rows, np.concatenate(labels), np.concatenate(weights))
+    rows = [row for key in keys for _, features, _, _ in pages[key] for row in features]
+    labels = np.concatenate([y for key in keys for _, _, y, _ in pages[key]])
+    weights = np.concatenate([w for key in keys for _, _, _, w in pages[key]])
+    names, beta = fit(rows, labels, weights)
     return LineModel(tuple(names), tuple(float(b) for b in beta[:-1]), float(beta[-1]), switch_cost)
 
 
@@ -136,7 +133,8 @@ def main() -> None:
     if args.write:
         weights = dict(zip(model.names, model.weights, strict=True))
         payload = {"weights": {k: round(v, 4) for k, v in weights.items()}, "bias": round(model.bias, 4),
-                   "switch_cost": cost, "cv_f1": {k: round(v, 4) for k, v in results[cost].items()}}
+                   "switch_cost": cost,
+                   "cv_f1": {k: round(v, 4) for k, v in results[cost].items()}}
         Path(DEFAULT_PATH).write_text(json.dumps(payload, indent=1) + "\n")
 
 

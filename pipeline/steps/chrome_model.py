@@ -21,10 +21,11 @@ DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "chrome_model.j
 TOKEN = re.compile(r"\w+")
 SENTENCE_END = re.compile(r"[.!?…]['\"”’)\]]*$")
 CLAUSE_END = re.compile(r"[:;,]$")
-DIGITS = re.compile(r"\d")
 LONG_WORDS = 12
 WINDOWS = (2, 6)  # context windows (lines each side) for prose density
-AFTER_HEADING_SHARE = {"comments_heading": 0.3, "teaser_heading": 0.5}  # of the prose above a closing heading
+# a heading closes the article after this share of the page's prose, or this many words of it
+AFTER_HEADING = {"comments_heading": (0.3, 150), "teaser_heading": (0.5, math.inf)}
+URL = re.compile(r"^\S*(?:https?://|www\.)\S*$")
 GAP_CAP = 60  # distances to the nearest prose line count up to this many lines
 
 
@@ -35,7 +36,7 @@ class LineLike(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class LineModel:
-    """Logistic weights over `FEATURES` and the Viterbi cost of a body/chrome switch."""
+    """Logistic weights over named features and the Viterbi cost of a body/chrome switch."""
 
     names: tuple[str, ...]
     weights: tuple[float, ...]
@@ -43,20 +44,17 @@ class LineModel:
     switch_cost: float
 
 
-def _tokens(text: str) -> list[str]:
-    return TOKEN.findall(text)
-
-
 def _own(line: LineLike, hints: dict[str, float]) -> dict[str, float]:
     """Features of the line on its own (`hints` are the rule flags the classifier computed)."""
     text, words = line.text, line.words
-    tokens = _tokens(text)
+    tokens = TOKEN.findall(text)
     alpha = [t for t in tokens if not t.isdigit()]
     sentence = bool(SENTENCE_END.search(text))
     return {
         "log_words": math.log1p(words),
         "sentence": float(sentence),
         "long_sentence": float(sentence and words >= LONG_WORDS),
+        "long_unpunctuated": float(not sentence and words >= LONG_WORDS),
         "clause_end": float(bool(CLAUSE_END.search(text))),
         "no_letters": float(not alpha),
         "digit_share": sum(t.isdigit() for t in tokens) / len(tokens) if tokens else 0.0,
@@ -68,9 +66,23 @@ def _own(line: LineLike, hints: dict[str, float]) -> dict[str, float]:
     }
 
 
-def _prose(line: LineLike) -> float:
-    """Words of the line if it reads as a long sentence, else 0."""
-    return float(line.words) if line.words >= LONG_WORDS and SENTENCE_END.search(line.text) else 0.0
+def _blocks(lines: Sequence[LineLike]) -> list[list[int]]:
+    """Runs of lines that are one hard-wrapped paragraph: a line opening in lower case after
+    one that does not end a sentence continues it."""
+    blocks: list[list[int]] = []
+    for index, line in enumerate(lines):
+        wrapped = index and line.text[:1].islower() and not SENTENCE_END.search(lines[index - 1].text)
+        if wrapped:
+            blocks[-1].append(index)
+        else:
+            blocks.append([index])
+    return blocks
+
+
+def _prose(lines: Sequence[LineLike], block: list[int]) -> float:
+    """Words of the block if it reads as a long sentence, else 0."""
+    words = sum(lines[index].words for index in block)
+    return float(words) if words >= LONG_WORDS and SENTENCE_END.search(lines[block[-1]].text) else 0.0
 
 
 def _prose_gaps(prose: Sequence[float]) -> list[float]:
@@ -86,7 +98,14 @@ def line_features(lines: Sequence[LineLike], hints: Sequence[dict[str, float]]) 
     """Features of each line in context: its own, its neighbours', prose density around it and
     where it sits relative to the page's prose."""
     own = [_own(line, hint) for line, hint in zip(lines, hints, strict=True)]
-    prose = [_prose(line) for line in lines]
+    prose = [0.0] * len(lines)
+    for block in _blocks(lines):
+        block_prose = _prose(lines, block)
+        for index in block:
+            prose[index] = lines[index].words if block_prose else 0.0
+            own[index]["wrapped"] = float(len(block) > 1)
+            own[index]["block_prose"] = float(block_prose > 0)
+            own[index]["url"] = float(bool(URL.search(lines[index].text)))
     total = sum(prose) or 1.0
     counts = Counter(line.text for line in lines)
     features = []
@@ -95,9 +114,9 @@ def line_features(lines: Sequence[LineLike], hints: Sequence[dict[str, float]]) 
     after = {"comments_heading": 0.0, "teaser_heading": 0.0}
     for index, line in enumerate(lines):
         row = dict(own[index])
-        for heading, share in AFTER_HEADING_SHARE.items():
+        for heading, (share, words) in AFTER_HEADING.items():
             row[f"after_{heading}"] = after[heading]
-            if row.get(heading) and above >= share * total:
+            if row.get(heading) and above >= min(words, share * total):
                 after[heading] = 1.0
         for side, other in (("prev", index - 1), ("next", index + 1)):
             neighbour = own[other] if 0 <= other < len(lines) else None
@@ -119,10 +138,8 @@ def line_features(lines: Sequence[LineLike], hints: Sequence[dict[str, float]]) 
 
 def body_scores(features: Sequence[dict[str, float]], model: LineModel) -> list[float]:
     """Log-odds that each line is article body."""
-    return [
-        model.bias + sum(w * row.get(name, 0.0) for name, w in zip(model.names, model.weights, strict=True))
-        for row in features
-    ]
+    pairs = list(zip(model.names, model.weights, strict=True))
+    return [model.bias + sum(w * row.get(name, 0.0) for name, w in pairs) for row in features]
 
 
 def viterbi(scores: Sequence[float], switch_cost: float) -> list[bool]:
