@@ -7,6 +7,7 @@ chrome go.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -106,7 +107,8 @@ def line_features(lines: Sequence[LineLike], hints: Sequence[dict[str, float]]) 
             own[index]["wrapped"] = float(len(block) > 1)
             own[index]["block_prose"] = float(block_prose > 0)
             own[index]["url"] = float(bool(URL.search(lines[index].text)))
-    total = sum(prose) or 1.0
+    cumulative = list(itertools.accumulate(prose, initial=0.0))
+    total = cumulative[-1] or 1.0
     counts = Counter(line.text for line in lines)
     features = []
     above = 0.0
@@ -123,8 +125,8 @@ def line_features(lines: Sequence[LineLike], hints: Sequence[dict[str, float]]) 
             row[f"{side}_long_sentence"] = neighbour["long_sentence"] if neighbour else 0.0
             row[f"{side}_log_words"] = neighbour["log_words"] if neighbour else 0.0
         for window in WINDOWS:
-            near = prose[max(0, index - window) : index + window + 1]
-            row[f"prose_near_{window}"] = math.log1p(sum(near) - prose[index])
+            near = cumulative[min(len(lines), index + window + 1)] - cumulative[max(0, index - window)]
+            row[f"prose_near_{window}"] = math.log1p(near - prose[index])
         row["prose_above"] = above / total
         above += prose[index]
         row["prose_below"] = (total - above) / total
@@ -138,8 +140,8 @@ def line_features(lines: Sequence[LineLike], hints: Sequence[dict[str, float]]) 
 
 def body_scores(features: Sequence[dict[str, float]], model: LineModel) -> list[float]:
     """Log-odds that each line is article body."""
-    pairs = list(zip(model.names, model.weights, strict=True))
-    return [model.bias + sum(w * row.get(name, 0.0) for name, w in pairs) for row in features]
+    weights = dict(zip(model.names, model.weights, strict=True))
+    return [model.bias + sum(weights.get(name, 0.0) * value for name, value in row.items()) for row in features]
 
 
 def viterbi(scores: Sequence[float], switch_cost: float) -> list[bool]:
