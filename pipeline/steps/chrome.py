@@ -1,10 +1,10 @@
 """Site chrome in plain-text dumps of whole pages (cookie banners, navigation, teasers, ...).
 
-The dump has one visual block per line. The classifier finds the main region (the run of lines
-with the most article-like mass: long lines that read as sentences outweigh short link-like
-lines), drops everything outside it, cuts the region at a heading that opens teasers or
-comments, then removes pattern-matched chrome (data/chrome_patterns.toml) inside it.
-"""
+The dump has one visual block per line. Pattern rules (data/chrome_patterns.toml) mark lines
+that are chrome whatever their place; a main region (the run of lines with the most
+article-like mass, cut at headings that open teasers or comments) gives a structural verdict;
+both feed, with the line's own shape and its context, a line model (chrome_model.py) whose
+Viterbi labelling decides body or chrome. Pattern-matched lines always go."""
 
 from __future__ import annotations
 
