@@ -1,10 +1,10 @@
 """Site chrome in plain-text dumps of whole pages (cookie banners, navigation, teasers, ...).
 
-The dump has one visual block per line. The classifier finds the main region (the run of lines
-with the most article-like mass: long lines that read as sentences outweigh short link-like
-lines), drops everything outside it, cuts the region at a heading that opens teasers or
-comments, then removes pattern-matched chrome (data/chrome_patterns.toml) inside it.
-"""
+The dump has one visual block per line. Pattern rules (data/chrome_patterns.toml) mark lines
+that are chrome whatever their place; a main region (the run of lines with the most
+article-like mass, cut at headings that open teasers or comments) gives a structural verdict;
+both feed, with the line's own shape and its context, a line model (chrome_model.py) whose
+Viterbi labelling decides body or chrome. Pattern-matched lines always go."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
 from pipeline.record import Article, Edit
+from pipeline.steps.chrome_model import LineModel, body_scores, line_features, load_line_model, viterbi
 from pipeline.steps.chrome_patterns import ChromePatterns, load_chrome_patterns
 
 STEP = "extract"
@@ -122,28 +123,66 @@ def byline_author(line: Line, patterns: ChromePatterns) -> str | None:
 class _Classifier:
     """Decides, line by line, what is chrome; `reasons[i]` is the rule that removes line i."""
 
-    def __init__(self, lines: list[Line], patterns: ChromePatterns) -> None:
+    def __init__(self, lines: list[Line], patterns: ChromePatterns, model: LineModel) -> None:
         self.lines = lines
         self.patterns = patterns
+        self.model = model
         self.reasons: dict[int, str] = {}
+        self.rules: dict[int, str] = {}  # the pattern rules' share of `reasons`
         self.title: str | None = None
         self.author: str | None = None
         self.paragraphed = any(not line.text for line in lines[1:-1])  # blank lines part blocks
 
-    def run(self) -> None:
+    def features(self) -> tuple[list[int], list[dict[str, float]]]:
+        """Apply the pattern rules and the main region; return the non-blank line indices and
+        their line-model features (the rule verdicts among them)."""
         for index, line in enumerate(self.lines):
             if line.text:
                 self._match_patterns(index, line)
+        self.rules = dict(self.reasons)
         region = main_region(self.lines, self.reasons)
-        if region is None:
-            return
-        first, last = self._cut_teasers(*region)
-        for index in range(len(self.lines)):
-            if self.lines[index].text and not first <= index <= last:
-                self.reasons.setdefault(index, "outside_main_text")
-        self._remove_link_lists(first, last)
-        self._find_title(first)
+        if region is not None:
+            first, last = self._cut_teasers(*region)
+            for index in range(len(self.lines)):
+                if self.lines[index].text and not first <= index <= last:
+                    self.reasons.setdefault(index, "outside_main_text")
+            self._remove_link_lists(first, last)
+        indices = [index for index, line in enumerate(self.lines) if line.text]
+        hints = [self._hints(index) for index in indices]
+        return indices, line_features([self.lines[index] for index in indices], hints)
+
+    def run(self) -> None:
+        indices, features = self.features()
+        labels = viterbi(body_scores(features, self.model), self.model.switch_cost)
+        body = self._relabel(dict(zip(indices, labels, strict=True)))
+        if body:
+            self._find_title(body[0])
         self._remove_captions()
+
+    def _relabel(self, labels: dict[int, bool]) -> list[int]:
+        """Let the line model overrule the structural verdicts (pattern rules stand); return
+        the indices of the body lines, in order."""
+        structural = {i: r for i, r in self.reasons.items() if i not in self.rules}
+        self.reasons = dict(self.rules)
+        for index, is_body in labels.items():
+            if not is_body:
+                self.reasons.setdefault(index, structural.get(index, "not_article_like"))
+        return [index for index, is_body in labels.items() if is_body and index not in self.rules]
+
+    def _hints(self, index: int) -> dict[str, float]:
+        """The rule-based verdicts on one line, as model features."""
+        line, reason = self.lines[index], self.reasons.get(index)
+        teaser = teaser_rule(line, self.patterns)
+        return {
+            "pattern_rule": float(index in self.rules),
+            "teaser_heading": float(teaser is not None and teaser != "comments"),
+            "comments_heading": float(teaser == "comments"),
+            "bullet": float(bool(BULLET.match(line.text))),
+            "outside_region": float(reason == "outside_main_text"),
+            "cut_teaser": float(reason in ("teaser_block", "comments")),
+            "link_list": float(reason == "link_list"),
+            "line_value": max(-1.0, min(1.0, line_value(line) / 20)),
+        }
 
     def _cut_teasers(self, first: int, last: int) -> tuple[int, int]:
         """Narrow the region at headings that open comments, then at those that open teasers or
@@ -199,7 +238,7 @@ class _Classifier:
         """The heading-like line nearest above the main region; its copies are removed too."""
         for index in range(first - 1, max(-1, first - 1 - TITLE_LOOKBACK), -1):
             line = self.lines[index]
-            if not line.text or self.reasons.get(index) not in (None, "outside_main_text"):
+            if not line.text or index in self.rules:
                 continue
             if 3 <= line.words <= 30 and not line.text.endswith("."):
                 self.title = line.text
@@ -261,11 +300,21 @@ def _apply(text: str, edits: list[Edit]) -> str:
     return "".join(parts)
 
 
-def strip_text_chrome(article: Article, patterns: ChromePatterns | None = None) -> Article:
+def chrome_features(text: str, patterns: ChromePatterns | None = None) -> tuple[list[Line], list[dict[str, float]]]:
+    """The non-blank lines of `text` and their line-model features (for training the model)."""
+    lines = split_lines(text)
+    classifier = _Classifier(lines, patterns or load_chrome_patterns(), LineModel((), (), 0.0, 0.0))
+    indices, features = classifier.features()
+    return [lines[index] for index in indices], features
+
+
+def strip_text_chrome(
+    article: Article, patterns: ChromePatterns | None = None, model: LineModel | None = None
+) -> Article:
     """Return `article` without the site chrome around and inside its main text; every removed
     line is logged as a `remove_chrome` edit, and a title or byline found goes to metadata."""
     lines = split_lines(article.text)
-    classifier = _Classifier(lines, patterns or load_chrome_patterns())
+    classifier = _Classifier(lines, patterns or load_chrome_patterns(), model or load_line_model())
     classifier.run()
     if not any(i not in classifier.reasons for i, line in enumerate(lines) if line.text):
         return article  # never empty a page: chrome everywhere means the classifier is wrong

@@ -1,0 +1,178 @@
+"""Line model of the chrome classifier: per-line features, a logistic article-likeness score
+(coefficients in data/chrome_model.json, trained by bench/train_chrome.py) and a two-state
+Viterbi pass that labels each line body or chrome with a cost for every switch, so that short
+lines between body lines (table cells, list items) stay in and lone prose-like lines in the
+chrome go.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Protocol
+
+DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "chrome_model.json"
+TOKEN = re.compile(r"\w+")
+SENTENCE_END = re.compile(r"[.!?…]['\"”’)\]]*$")
+CLAUSE_END = re.compile(r"[:;,]$")
+LONG_WORDS = 12
+WINDOWS = (2, 6)  # context windows (lines each side) for prose density
+# a heading closes the article after this share of the page's prose, or this many words of it
+AFTER_HEADING = {"comments_heading": (0.3, 150), "teaser_heading": (0.5, math.inf)}
+URL = re.compile(r"^\S*(?:https?://|www\.)\S*$")
+GAP_CAP = 60  # distances to the nearest prose line count up to this many lines
+
+
+class LineLike(Protocol):
+    text: str
+    words: int
+
+
+@dataclass(frozen=True, slots=True)
+class LineModel:
+    """Logistic weights over named features and the Viterbi cost of a body/chrome switch."""
+
+    names: tuple[str, ...]
+    weights: tuple[float, ...]
+    bias: float
+    switch_cost: float
+
+
+def _own(line: LineLike, hints: dict[str, float]) -> dict[str, float]:
+    """Features of the line on its own (`hints` are the rule flags the classifier computed)."""
+    text, words = line.text, line.words
+    tokens = TOKEN.findall(text)
+    alpha = [t for t in tokens if not t.isdigit()]
+    sentence = bool(SENTENCE_END.search(text))
+    return {
+        "log_words": math.log1p(words),
+        "sentence": float(sentence),
+        "long_sentence": float(sentence and words >= LONG_WORDS),
+        "long_unpunctuated": float(not sentence and words >= LONG_WORDS),
+        "clause_end": float(bool(CLAUSE_END.search(text))),
+        "no_letters": float(not alpha),
+        "digit_share": sum(t.isdigit() for t in tokens) / len(tokens) if tokens else 0.0,
+        "capital_share": sum(t[0].isupper() for t in alpha) / len(alpha) if alpha else 0.0,
+        "short_word_share": sum(len(t) <= 3 and t.islower() for t in alpha) / len(alpha) if alpha else 0.0,
+        "comma_rate": min(1.0, text.count(",") / max(1, words) * 5),
+        "one_word": float(words <= 1),
+        **hints,
+    }
+
+
+def _blocks(lines: Sequence[LineLike]) -> list[list[int]]:
+    """Runs of lines that are one hard-wrapped paragraph: a line opening in lower case after
+    one that does not end a sentence continues it."""
+    blocks: list[list[int]] = []
+    for index, line in enumerate(lines):
+        wrapped = index and line.text[:1].islower() and not SENTENCE_END.search(lines[index - 1].text)
+        if wrapped:
+            blocks[-1].append(index)
+        else:
+            blocks.append([index])
+    return blocks
+
+
+def _prose(lines: Sequence[LineLike], block: list[int]) -> float:
+    """Words of the block if it reads as a long sentence, else 0."""
+    words = sum(lines[index].words for index in block)
+    return float(words) if words >= LONG_WORDS and SENTENCE_END.search(lines[block[-1]].text) else 0.0
+
+
+def _prose_gaps(prose: Sequence[float]) -> list[float]:
+    """Per line, how far (log of lines, capped at 1) the nearest prose line above it is."""
+    gaps, distance = [], GAP_CAP
+    for words in prose:
+        gaps.append(math.log1p(distance) / math.log1p(GAP_CAP))
+        distance = 0 if words else min(GAP_CAP, distance + 1)
+    return gaps
+
+
+def line_features(lines: Sequence[LineLike], hints: Sequence[dict[str, float]]) -> list[dict[str, float]]:
+    """Features of each line in context: its own, its neighbours', prose density around it and
+    where it sits relative to the page's prose."""
+    own = [_own(line, hint) for line, hint in zip(lines, hints, strict=True)]
+    prose = [0.0] * len(lines)
+    for block in _blocks(lines):
+        block_prose = _prose(lines, block)
+        for index in block:
+            prose[index] = lines[index].words if block_prose else 0.0
+            own[index]["wrapped"] = float(len(block) > 1)
+            own[index]["block_prose"] = float(block_prose > 0)
+            own[index]["url"] = float(bool(URL.search(lines[index].text)))
+    cumulative = list(itertools.accumulate(prose, initial=0.0))
+    total = cumulative[-1] or 1.0
+    counts = Counter(line.text for line in lines)
+    features = []
+    above = 0.0
+    gaps_above, gaps_below = _prose_gaps(prose), _prose_gaps(prose[::-1])[::-1]
+    after = {"comments_heading": 0.0, "teaser_heading": 0.0}
+    for index, line in enumerate(lines):
+        row = dict(own[index])
+        for heading, (share, words) in AFTER_HEADING.items():
+            row[f"after_{heading}"] = after[heading]
+            if row.get(heading) and above >= min(words, share * total):
+                after[heading] = 1.0
+        for side, other in (("prev", index - 1), ("next", index + 1)):
+            neighbour = own[other] if 0 <= other < len(lines) else None
+            row[f"{side}_long_sentence"] = neighbour["long_sentence"] if neighbour else 0.0
+            row[f"{side}_log_words"] = neighbour["log_words"] if neighbour else 0.0
+        for window in WINDOWS:
+            near = cumulative[min(len(lines), index + window + 1)] - cumulative[max(0, index - window)]
+            row[f"prose_near_{window}"] = math.log1p(near - prose[index])
+        row["prose_above"] = above / total
+        above += prose[index]
+        row["prose_below"] = (total - above) / total
+        row["prose_between"] = min(row["prose_above"], row["prose_below"])
+        row["gap_above"] = gaps_above[index]
+        row["gap_below"] = gaps_below[index]
+        row["repeated"] = float(counts[line.text] > 1)
+        features.append(row)
+    return features
+
+
+def body_scores(features: Sequence[dict[str, float]], model: LineModel) -> list[float]:
+    """Log-odds that each line is article body."""
+    weights = dict(zip(model.names, model.weights, strict=True))
+    return [model.bias + sum(weights.get(name, 0.0) * value for name, value in row.items()) for row in features]
+
+
+def viterbi(scores: Sequence[float], switch_cost: float) -> list[bool]:
+    """Body (True) or chrome per line: the labelling maximising the summed log-odds of body
+    lines minus `switch_cost` per change of label (the page starts and ends in chrome)."""
+    if not scores:
+        return []
+    chrome, body = 0.0, -switch_cost
+    back: list[tuple[bool, bool]] = []  # per line: (chrome came from body, body came from chrome)
+    for score in scores:
+        from_body = body - switch_cost > chrome
+        from_chrome = chrome - switch_cost > body
+        chrome, body = (
+            max(chrome, body - switch_cost),
+            max(body, chrome - switch_cost) + score,
+        )
+        back.append((from_body, from_chrome))
+    state = body - switch_cost > chrome
+    labels = []
+    for from_body, from_chrome in reversed(back):
+        labels.append(state)
+        state = not from_chrome if state else from_body
+    return labels[::-1]
+
+
+def parse_line_model(data: dict) -> LineModel:
+    """The model from its JSON form ({"weights": {name: w}, "bias", "switch_cost"})."""
+    return LineModel(tuple(data["weights"]), tuple(data["weights"].values()), data["bias"], data["switch_cost"])
+
+
+@cache
+def load_line_model(path: Path = DEFAULT_PATH) -> LineModel:
+    """The trained model in the JSON file at `path` (the packaged data file by default)."""
+    return parse_line_model(json.loads(path.read_text()))
