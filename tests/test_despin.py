@@ -145,3 +145,62 @@ def test_despin_command_prints_the_repair_or_explains_it(tmp_path: Path, capsys:
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [line["after"] for line in lines[:-1]] == ["one of the", "rather than", "complex"]
     assert lines[-1]["repaired"] is True and "fairly than" in lines[-1]["spin_fingerprints"]
+
+
+SAMPLES = REPO / "tests" / "data" / "spun_samples"
+_TOKEN = re.compile(r"[\w’'{}-]+|[^\w\s]")
+
+
+def _differences(text: str, gold: str) -> list[tuple[int, int]]:
+    """(start, end) in `text` of each run of words that differs from `gold` (empty span: words missing)."""
+    from difflib import SequenceMatcher
+
+    ours, theirs = list(_TOKEN.finditer(text)), list(_TOKEN.finditer(gold))
+    matcher = SequenceMatcher(None, [m.group() for m in ours], [m.group() for m in theirs], autojunk=False)
+    spans = []
+    for op, i1, i2, _j1, _j2 in matcher.get_opcodes():
+        if op != "equal":
+            start = ours[i1].start() if i1 < len(ours) else len(text)
+            spans.append((start, ours[i2 - 1].end() if i2 > i1 else start))
+    return spans
+
+
+def _sample_pairs() -> list[tuple[str, str, str]]:
+    return [(p.name.split(".")[0], p.read_text(encoding="utf-8"),
+             p.with_name(p.name.replace(".clean.", ".spun.")).read_text(encoding="utf-8"))
+            for p in sorted(SAMPLES.glob("*.clean.txt"))]
+
+
+def test_held_out_samples_are_restored_without_a_wrong_edit():
+    """Spun versions of hand-written clean paragraphs: ≥ 90% of the spun phrases restored, no edit elsewhere."""
+    phrases = restored = 0
+    for name, clean, spun in _sample_pairs():
+        result = despin_text(spun, load_spin_table(), THRESHOLD)
+        spun_phrases = _differences(spun, clean)
+        wrong = [e for e in result.edits
+                 if not any(e.start <= end and e.end >= start if start == end else e.start < end and e.end > start
+                            for start, end in spun_phrases)]
+        assert wrong == [], name
+        assert result.score > THRESHOLD, name
+        phrases += len(spun_phrases)
+        restored += len(spun_phrases) - len(_differences(result.text, clean))
+    assert len(_sample_pairs()) >= 7 and phrases > 150
+    assert restored / phrases >= 0.9
+
+
+@pytest.mark.parametrize("name", [name for name, _, _ in _sample_pairs()])
+def test_held_out_clean_paragraphs_are_left_alone_even_when_repair_is_forced(name: str):
+    clean = (SAMPLES / f"{name}.clean.txt").read_text(encoding="utf-8")
+    assert despin_text(clean, load_spin_table(), threshold=0.0).edits == ()
+
+
+@pytest.mark.parametrize(
+    ("spun", "original"),
+    [
+        ("Rates rose. 1000's of jobs went.", "Rates rose. Thousands of jobs went."),
+        ("1000's of jobs went.", "Thousands of jobs went."),
+        ("Rates rose and 1000's of jobs went.", "Rates rose and thousands of jobs went."),
+    ],
+)
+def test_a_phrase_spun_as_digits_is_capitalised_at_a_sentence_start(spun: str, original: str):
+    assert despin_text(spun, load_spin_table(), THRESHOLD).text == original

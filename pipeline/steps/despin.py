@@ -12,6 +12,7 @@ from pipeline.spin_table import SpinRule, load_spin_table
 STEP = "despin"
 _WORD = re.compile(r"\w+")
 _MIN_WORDS = 100  # shorter texts are scored as if this long, so one hit cannot make a note "spun"
+_SENTENCE_END = re.compile(r"(?:[.!?][\"”’)]*[ \t]+|\n[ \t]*)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +59,7 @@ def despin_text(text: str, rules: tuple[SpinRule, ...], threshold: float) -> Des
     fingerprints = tuple(dict.fromkeys(h.spun.lower() for h in hits if h.rule.weight > 0))
     repair = [h for h in hits if h.rule.scope == "always" or score > threshold]
     edits = tuple(
-        Edit(STEP, "replace", h.start, h.end, h.spun, h.rule.restore(h.spun),
+        Edit(STEP, "replace", h.start, h.end, h.spun, _restore(h, text),
              f"{h.rule.id} confidence={h.rule.confidence:g}")
         for h in repair
     )
@@ -67,6 +68,16 @@ def despin_text(text: str, rules: tuple[SpinRule, ...], threshold: float) -> Des
         parts += [text[last : edit.start], edit.after]
         last = edit.end
     return DespinResult("".join([*parts, text[last:]]), edits, score, fingerprints)
+
+
+def _restore(hit: Hit, text: str) -> str:
+    """The original for a hit; one spun as digits ("1000's of") is capitalised at a sentence start."""
+    original = hit.rule.restore(hit.spun)
+    before = text[max(0, hit.start - 8) : hit.start]
+    at_start = not text[: hit.start].strip() or _SENTENCE_END.search(before) is not None
+    if not hit.spun[:1].isalpha() and original[:1].islower() and at_start:
+        return original[:1].upper() + original[1:]
+    return original
 
 
 def despin(article: Article, config: CleanConfig) -> Article:
