@@ -16,6 +16,7 @@ DEFAULT_TABLE = Path(__file__).parent / "data" / "spin_table.tsv"
 COLUMNS = ("id", "spun", "original", "scope", "left", "right", "weight", "confidence", "note")
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _APOSTROPHES = "'’"
+_WORD = re.compile(r"[^\W_]+")
 _LEFT_WINDOW = 80  # characters before a phrase that its `left` condition may look at
 
 
@@ -48,12 +49,26 @@ class SpinRule:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_pattern", re.compile(_phrase_regex(self.spun)))
 
+    @property
+    def first_word(self) -> str | None:
+        """The phrase's first word, lower-cased; None when it starts with punctuation."""
+        found = _WORD.match(self.spun)
+        return found.group().lower() if found else None
+
     def find(self, text: str) -> Iterator[re.Match[str]]:
         """Occurrences of the phrase in `text` whose context conditions hold."""
         for match in self._pattern.finditer(text):
-            before = text[max(0, match.start() - _LEFT_WINDOW) : match.start()]
-            if _holds(self.left, before, at_end=True) and _holds(self.right, text[match.end() :]):
+            if self._context_holds(text, match):
                 yield match
+
+    def match_at(self, text: str, position: int) -> re.Match[str] | None:
+        """The phrase at `position` of `text` when it is there and its context conditions hold."""
+        match = self._pattern.match(text, position)
+        return match if match and self._context_holds(text, match) else None
+
+    def _context_holds(self, text: str, match: re.Match[str]) -> bool:
+        before = text[max(0, match.start() - _LEFT_WINDOW) : match.start()]
+        return _holds(self.left, before, at_end=True) and _holds(self.right, text[match.end() :])
 
     def restore(self, spun_text: str) -> str:
         """The original for one matched occurrence, in its case and apostrophe style."""
@@ -151,6 +166,34 @@ def read_spin_table(path: Path) -> tuple[SpinRule, ...]:
     if duplicates:
         raise SpinTableError(f"{path.name}: duplicate ids {duplicates}")
     return tuple(rules)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleIndex:
+    """Rules by the first word of their phrase, so a text is scanned once, not once per rule."""
+
+    by_first_word: dict[str, tuple[SpinRule, ...]]
+    unindexed: tuple[SpinRule, ...]  # phrases that start with punctuation: scanned whole
+
+    def matches(self, text: str) -> Iterator[tuple[SpinRule, re.Match[str]]]:
+        """Every (rule, occurrence) in `text` whose context conditions hold."""
+        for word in _WORD.finditer(text):
+            for rule in self.by_first_word.get(word.group().lower(), ()):
+                if match := rule.match_at(text, word.start()):
+                    yield rule, match
+        for rule in self.unindexed:
+            for match in rule.find(text):
+                yield rule, match
+
+
+@lru_cache(maxsize=8)
+def index_of(rules: tuple[SpinRule, ...]) -> RuleIndex:
+    """The rules indexed by their first word (built once per table)."""
+    grouped: dict[str, list[SpinRule]] = {}
+    for rule in rules:
+        if rule.first_word:
+            grouped.setdefault(rule.first_word, []).append(rule)
+    return RuleIndex({k: tuple(v) for k, v in grouped.items()}, tuple(r for r in rules if not r.first_word))
 
 
 @lru_cache(maxsize=4)

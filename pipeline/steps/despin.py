@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from pipeline.config import CleanConfig
 from pipeline.record import Article, Edit
-from pipeline.spin_table import SpinRule, load_spin_table
+from pipeline.spin_table import SpinRule, index_of, load_spin_table
 
 STEP = "despin"
 _WORD = re.compile(r"\w+")
@@ -36,7 +36,7 @@ class DespinResult:
 def find_hits(text: str, rules: tuple[SpinRule, ...]) -> list[Hit]:
     """Non-overlapping hits, earliest first; at one position the longest phrase wins."""
     candidates = sorted(
-        (Hit(rule, m.start(), m.end(), m.group()) for rule in rules for m in rule.find(text)),
+        (Hit(rule, m.start(), m.end(), m.group()) for rule, m in index_of(rules).matches(text)),
         key=lambda h: (h.start, -(h.end - h.start)),
     )
     hits: list[Hit] = []
