@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from collections import Counter
 from collections.abc import Iterable
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import pyarrow.compute as pc
 
 from pipeline.archive.layout import REPORTS_DIR, safe_name
 from pipeline.archive.reader import read_table
+from pipeline.config import CleanConfig
 
 CHROME = ("extract", "remove_chrome")
 _BUCKETS = [(i / 10, (i + 1) / 10) for i in range(10)]
@@ -30,6 +32,14 @@ def chrome_removed(row: dict[str, Any]) -> tuple[int, int]:
 def _histogram(values: Iterable[float]) -> list[tuple[str, float]]:
     counts = Counter(min(int(v * 10), 9) for v in values)
     return [(f"{low:.0%}–{high:.0%}", counts[i]) for i, (low, high) in enumerate(_BUCKETS)]
+
+
+def _spin_buckets(scores: list[float], threshold: float) -> list[tuple[str, float]]:
+    """Documents per spin-score range; the ranges split at the repair threshold."""
+    edges = [0.0, threshold / 4, threshold / 2, threshold, threshold * 2, float("inf")]
+    labels = [f"{low:g}–{high:g}" if high != float("inf") else f"≥ {low:g}" for low, high in pairwise(edges)]
+    counts = Counter(next(i for i, high in enumerate(edges[1:]) if score < high) for score in scores)
+    return [(label, counts[i]) for i, label in enumerate(labels)]
 
 
 def bar_chart(title: str, items: list[tuple[str, float]]) -> str:
@@ -69,7 +79,7 @@ def render(run: dict[str, Any], rejects: list[str], rows: list[dict[str, Any]]) 
     total = sum(t for _, t in chrome)
     overall = sum(r for r, _ in chrome) / total if total else 0.0
     spins = [row["spin_score"] for row in rows if row["spin_score"] is not None]
-    spin_top = max(spins, default=0.0) or 1.0
+    threshold = CleanConfig().spin_threshold
     title = f"newsarchive run {html.escape(run['run_id'])}"
     facts = "".join(
         f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>"
@@ -77,7 +87,7 @@ def render(run: dict[str, Any], rejects: list[str], rows: list[dict[str, Any]]) 
             ("started", run["started_at"]), ("committed", run["committed_at"]),
             ("pipeline version", run["pipeline_version"]), ("articles table version", run["articles_version"]),
             ("text removed as chrome", f"{overall:.1%} of extracted text ({len(rows)} documents)"),
-            ("spin scores", f"{len(spins)} scored, {len(rows) - len(spins)} not scored"),
+            ("spin scores", f"{len(spins)} scored, {sum(x > threshold for x in spins)} over the repair threshold"),
         ]
     )
     charts = [
@@ -85,10 +95,7 @@ def render(run: dict[str, Any], rejects: list[str], rows: list[dict[str, Any]]) 
         bar_chart("Rejects by reason", Counter(rejects).most_common()),
         bar_chart("Languages", Counter(row["language"] for row in rows).most_common()),
         bar_chart("Documents by share of text removed as chrome", _histogram(shares)),
-        bar_chart(
-            f"Spin scores (buckets of 0–{spin_top:g})" if spins else "Spin scores",
-            _histogram(s / spin_top for s in spins) if spins else [],
-        ),
+        bar_chart(f"Spin scores (repaired over {threshold:g})", _spin_buckets(spins, threshold) if spins else []),
     ]
     return (
         f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title>'

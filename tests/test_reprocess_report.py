@@ -47,7 +47,7 @@ def test_run_report(audit_archive: AuditArchive) -> None:
     page = reports[0].read_text(encoding="utf-8")
     assert page.count("<svg") == 5  # documents, rejects, languages, chrome share, spin scores
     assert "Rejects by reason" in page and ">empty<" in page and ">en<" in page
-    assert "text removed as chrome" in page and "Spin scores (buckets of" in page
+    assert "text removed as chrome" in page and "Spin scores (repaired over 1)" in page
 
 
 def test_chrome_share_counts_only_extract_remove_chrome_edits() -> None:
