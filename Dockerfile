@@ -11,12 +11,12 @@ RUN useradd --uid 50000 --create-home airflow \
  && chown -R airflow /opt/airflow /var/lib/newsarchive
 
 WORKDIR /opt/newsarchive
-COPY pyproject.toml constraints.txt ./
-COPY pipeline ./pipeline
+COPY pyproject.toml constraints.txt README.md ./
 COPY schemas ./schemas
-# Editable: the library reads schemas/ beside the source tree. Pinned by constraints.txt.
+COPY pipeline ./pipeline
+# pipeline/schemas links to schemas/: the wheel carries the table contracts. Pinned by constraints.txt.
 RUN pip install --upgrade pip \
- && pip install -c constraints.txt -e '.[airflow]'
+ && pip install -c constraints.txt '.[airflow]'
 COPY dags ./dags
 
 USER airflow

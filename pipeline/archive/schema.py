@@ -10,7 +10,7 @@ from typing import Any
 
 import pyarrow as pa
 
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
+SCHEMA_DIR = Path(__file__).resolve().parents[1] / "schemas"  # pipeline/schemas: a link to schemas/ in a checkout
 TABLES = ("articles", "sightings", "rejects", "runs")
 
 _SCALARS: dict[str, pa.DataType] = {
