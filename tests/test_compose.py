@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -75,8 +77,23 @@ def test_the_api_server_listens_on_localhost_only(config: dict) -> None:
 
 def test_the_image_installs_the_project_with_the_constraints() -> None:
     dockerfile = (REPO / "Dockerfile").read_text()
-    assert "pip install -c constraints.txt -e '.[airflow]'" in dockerfile
+    assert "pip install -c constraints.txt '.[airflow]'" in dockerfile
     assert "COPY dags" in dockerfile and "COPY schemas" in dockerfile
+
+
+def test_a_plain_install_carries_the_contracts_and_data(tmp_path: Path) -> None:
+    """The image installs a wheel, not the checkout: the table contracts and step data must be in it."""
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(REPO)],
+        capture_output=True,
+        text=True,
+    )
+    assert built.returncode == 0, built.stderr
+    (wheel,) = tmp_path.glob("newsarchive-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for table in ("articles", "sightings", "rejects", "runs"):
+        assert f"pipeline/schemas/{table}.v1.json" in names
+    assert {"pipeline/data/spin_table.tsv", "pipeline/data/chrome_patterns.toml"} <= names
 
 
 def _volumes(service: dict) -> list[str]:
