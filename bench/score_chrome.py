@@ -17,6 +17,7 @@ from pathlib import Path
 from types import ModuleType
 
 from pipeline.config import CleanConfig
+from pipeline.steps.chrome_model import DEFAULT_PATH
 from pipeline.steps.extract import extract_main_text
 
 REPO = Path(__file__).resolve().parent.parent
@@ -77,6 +78,7 @@ def write_floor(results: dict[str, dict], path: Path = FLOOR_FILE) -> None:
     floor = {
         "f1_floor": {kind: round(result["f1"] - FLOOR_MARGIN, 3) for kind, result in results.items()},
         "sha256": data_digests(),
+        "cv_f1_of_the_line_model": json.loads(DEFAULT_PATH.read_text())["cv_f1"],  # information only
     }
     path.write_text(json.dumps(floor, indent=2) + "\n")
 

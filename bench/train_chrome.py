@@ -2,8 +2,9 @@
 
 Usage: PYTHONPATH=. python bench/train_chrome.py [--folds 5] [--write]
 A line's label is whether most of its words sit in word 4-grams of the ground truth. The
-logistic weights are fitted by L2-regularised Newton steps (numpy); the switch cost of the
-Viterbi pass is chosen by k-fold cross-validation by page (both dumps of a page in one fold),
+score is a small gradient-boosted tree ensemble (scikit-learn, needed for training only: the
+trees are exported to JSON and evaluated by chrome_model.py); its shape (TREES) and the switch
+cost of the Viterbi pass are chosen by k-fold cross-validation by page (both dumps of a page in one fold),
 and the reported F1 is that of the whole chrome step on the held-out pages, never on training
 pages. --write fits on every page and stores the model.
 """
@@ -16,15 +17,17 @@ import random
 from pathlib import Path
 
 import numpy as np
+from sklearn.ensemble import HistGradientBoostingClassifier
 
 from bench.clean_stdin import article_from_bytes
 from bench.score_chrome import BENCH, load_scorer
 from pipeline.steps.chrome import chrome_features, strip_text_chrome
-from pipeline.steps.chrome_model import DEFAULT_PATH, LineModel
+from pipeline.steps.chrome_model import DEFAULT_PATH, LineModel, parse_line_model
 
 KINDS = ("textdump", "textdump_window")
-SWITCH_COSTS = (1.0, 2.0, 3.0, 4.0, 6.0)
-L2 = 1.0
+SWITCH_COSTS = (0.5, 1.0, 2.0, 3.0)
+CHECK_ROWS = 50  # feature rows stored with the model, with scikit-learn's scores for them
+TREES = {"max_iter": 100, "max_depth": 3, "learning_rate": 0.1, "l2_regularization": 1.0}
 
 
 def token_labels(lines: list, truth: set[tuple[str, ...]], scorer) -> tuple[list[float], list[int]]:
@@ -63,30 +66,32 @@ def load_pages(scorer) -> dict[str, list[tuple[str, np.ndarray, np.ndarray, np.n
     return pages
 
 
-def fit(rows: list[dict[str, float]], labels: np.ndarray, weights: np.ndarray) -> tuple[list[str], np.ndarray]:
-    """Feature names and weights (bias last) of an L2-regularised logistic regression."""
+def fit(rows: list[dict[str, float]], labels: np.ndarray, weights: np.ndarray) -> dict:
+    """The JSON form of a gradient-boosted tree ensemble fitted to the rows (without switch cost)."""
     names = sorted(rows[0])
-    x = np.array([[row[name] for name in names] + [1.0] for row in rows])
-    beta = np.zeros(x.shape[1])
-    penalty = np.full(x.shape[1], L2)
-    penalty[-1] = 0.0
-    for _ in range(30):
-        p = 1 / (1 + np.exp(-x @ beta))
-        gradient = x.T @ (weights * (labels - p)) - penalty * beta
-        hessian = (x * (weights * p * (1 - p))[:, None]).T @ x + np.diag(penalty)
-        step = np.linalg.solve(hessian, gradient)
-        beta += step
-        if np.abs(step).max() < 1e-6:
-            break
-    return names, beta
+    x = np.array([[row[name] for name in names] for row in rows])
+    model = HistGradientBoostingClassifier(random_state=0, **TREES).fit(x, labels, sample_weight=weights)
+    sample = x[:: max(1, len(x) // CHECK_ROWS)][:CHECK_ROWS]
+    trees = [
+        [[int(n["feature_idx"]), float(n["num_threshold"]), -1 if n["is_leaf"] else int(n["left"]),
+          -1 if n["is_leaf"] else int(n["right"]), float(n["value"])] for n in predictor.nodes]
+        for (predictor,) in model._predictors
+    ]
+    depth = max(int(predictor.nodes["depth"].max()) for (predictor,) in model._predictors)
+    check = {"rows": sample.tolist(), "scores": model.decision_function(sample).tolist()}  # for the tests
+    return {"names": names, "baseline": float(model._baseline_prediction.ravel()[0]), "depth": depth,
+            "trees": trees, "check": check}
 
 
-def train(pages: dict[str, list], keys: list[str], switch_cost: float) -> LineModel:
+def train(pages: dict[str, list], keys: list[str]) -> dict:
     rows = [row for key in keys for _, features, _, _ in pages[key] for row in features]
     labels = np.concatenate([y for key in keys for _, _, y, _ in pages[key]])
     weights = np.concatenate([w for key in keys for _, _, _, w in pages[key]])
-    names, beta = fit(rows, labels, weights)
-    return LineModel(tuple(names), tuple(float(b) for b in beta[:-1]), float(beta[-1]), switch_cost)
+    return fit(rows, labels, weights)
+
+
+def with_cost(trees: dict, switch_cost: float) -> LineModel:
+    return parse_line_model({**trees, "switch_cost": switch_cost})
 
 
 def evaluate(pages: dict[str, list], keys: list[str], models: dict[str, LineModel], scorer) -> dict[str, float]:
@@ -107,12 +112,12 @@ def cross_validate(pages: dict[str, list], folds: int, scorer) -> dict[float, di
     keys = sorted(pages)
     random.Random(0).shuffle(keys)
     parts = [keys[i::folds] for i in range(folds)]
+    fitted = [(part, train(pages, [k for k in keys if k not in part])) for part in parts]
     results = {}
     for cost in SWITCH_COSTS:
         models = {}
-        for part in parts:
-            model = train(pages, [k for k in keys if k not in part], cost)
-            models.update(dict.fromkeys(part, model))
+        for part, trees in fitted:
+            models.update(dict.fromkeys(part, with_cost(trees, cost)))
         results[cost] = evaluate(pages, keys, models, scorer)
         print(f"switch cost {cost}: CV F1 " + "  ".join(f"{k} {v:.4f}" for k, v in results[cost].items()))
     return results
@@ -127,15 +132,13 @@ def main() -> None:
     pages = load_pages(scorer)
     results = cross_validate(pages, args.folds, scorer)
     cost = max(results, key=lambda c: sum(results[c].values()))
-    model = train(pages, sorted(pages), cost)
-    everything = evaluate(pages, sorted(pages), dict.fromkeys(pages, model), scorer)
+    trees = train(pages, sorted(pages))
+    everything = evaluate(pages, sorted(pages), dict.fromkeys(pages, with_cost(trees, cost)), scorer)
     print(f"chosen switch cost {cost}; train F1 " + "  ".join(f"{k} {v:.4f}" for k, v in everything.items()))
     if args.write:
-        weights = dict(zip(model.names, model.weights, strict=True))
-        payload = {"weights": {k: round(v, 4) for k, v in weights.items()}, "bias": round(model.bias, 4),
-                   "switch_cost": cost,
-                   "cv_f1": {k: round(v, 4) for k, v in results[cost].items()}}
-        Path(DEFAULT_PATH).write_text(json.dumps(payload, indent=1) + "\n")
+        payload = {"switch_cost": cost, "cv_f1": {k: round(v, 4) for k, v in results[cost].items()},
+                   "train_f1": {k: round(v, 4) for k, v in everything.items()}, "params": TREES, **trees}
+        Path(DEFAULT_PATH).write_text(json.dumps(payload, separators=(",", ":")) + "\n")
 
 
 if __name__ == "__main__":

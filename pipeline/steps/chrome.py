@@ -123,10 +123,9 @@ def byline_author(line: Line, patterns: ChromePatterns) -> str | None:
 class _Classifier:
     """Decides, line by line, what is chrome; `reasons[i]` is the rule that removes line i."""
 
-    def __init__(self, lines: list[Line], patterns: ChromePatterns, model: LineModel) -> None:
+    def __init__(self, lines: list[Line], patterns: ChromePatterns) -> None:
         self.lines = lines
         self.patterns = patterns
-        self.model = model
         self.reasons: dict[int, str] = {}
         self.rules: dict[int, str] = {}  # the pattern rules' share of `reasons`
         self.title: str | None = None
@@ -151,9 +150,9 @@ class _Classifier:
         hints = [self._hints(index) for index in indices]
         return indices, line_features([self.lines[index] for index in indices], hints)
 
-    def run(self) -> None:
+    def run(self, model: LineModel) -> None:
         indices, features = self.features()
-        labels = viterbi(body_scores(features, self.model), self.model.switch_cost)
+        labels = viterbi(body_scores(features, model), model.switch_cost)
         body = self._relabel(dict(zip(indices, labels, strict=True)))
         if body:
             self._find_title(body[0])
@@ -303,7 +302,7 @@ def _apply(text: str, edits: list[Edit]) -> str:
 def chrome_features(text: str, patterns: ChromePatterns | None = None) -> tuple[list[Line], list[dict[str, float]]]:
     """The non-blank lines of `text` and their line-model features (for training the model)."""
     lines = split_lines(text)
-    classifier = _Classifier(lines, patterns or load_chrome_patterns(), LineModel((), (), 0.0, 0.0))
+    classifier = _Classifier(lines, patterns or load_chrome_patterns())
     indices, features = classifier.features()
     return [lines[index] for index in indices], features
 
@@ -314,8 +313,8 @@ def strip_text_chrome(
     """Return `article` without the site chrome around and inside its main text; every removed
     line is logged as a `remove_chrome` edit, and a title or byline found goes to metadata."""
     lines = split_lines(article.text)
-    classifier = _Classifier(lines, patterns or load_chrome_patterns(), model or load_line_model())
-    classifier.run()
+    classifier = _Classifier(lines, patterns or load_chrome_patterns())
+    classifier.run(model or load_line_model())
     if not any(i not in classifier.reasons for i, line in enumerate(lines) if line.text):
         return article  # never empty a page: chrome everywhere means the classifier is wrong
     edits = _edits(article.text, lines, _blank_reasons(lines, classifier.reasons))

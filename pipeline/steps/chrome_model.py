@@ -1,5 +1,5 @@
-"""Line model of the chrome classifier: per-line features, a logistic article-likeness score
-(coefficients in data/chrome_model.json, trained by bench/train_chrome.py) and a two-state
+"""Line model of the chrome classifier: per-line features, an article-likeness score from
+gradient-boosted trees (data/chrome_model.json, trained by bench/train_chrome.py) and a two-state
 Viterbi pass that labels each line body or chrome with a cost for every switch, so that short
 lines between body lines (table cells, list items) stay in and lone prose-like lines in the
 chrome go.
@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Protocol
+
+import numpy as np
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "chrome_model.json"
 TOKEN = re.compile(r"\w+")
@@ -37,11 +39,20 @@ class LineLike(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class LineModel:
-    """Logistic weights over named features and the Viterbi cost of a body/chrome switch."""
+    """A sum of regression trees over named features (log-odds of body) and the Viterbi cost
+    of a body/chrome switch. The trees are flattened into one node table: node i tests
+    `feature[i] <= threshold[i]` and goes to `left[i]` or `right[i]`; a leaf points to itself
+    and carries `value[i]`; `roots` holds each tree's first node."""
 
     names: tuple[str, ...]
-    weights: tuple[float, ...]
-    bias: float
+    baseline: float
+    roots: np.ndarray
+    feature: np.ndarray
+    threshold: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray
+    depth: int
     switch_cost: float
 
 
@@ -130,7 +141,7 @@ def line_features(lines: Sequence[LineLike], hints: Sequence[dict[str, float]]) 
         row["prose_above"] = above / total
         above += prose[index]
         row["prose_below"] = (total - above) / total
-        row["prose_between"] = min(row["prose_above"], row["prose_below"])
+        row["prose_between"] = min(above, total - above + prose[index]) / total  # the line's own prose counts
         row["gap_above"] = gaps_above[index]
         row["gap_below"] = gaps_below[index]
         row["repeated"] = float(counts[line.text] > 1)
@@ -140,8 +151,15 @@ def line_features(lines: Sequence[LineLike], hints: Sequence[dict[str, float]]) 
 
 def body_scores(features: Sequence[dict[str, float]], model: LineModel) -> list[float]:
     """Log-odds that each line is article body."""
-    weights = dict(zip(model.names, model.weights, strict=True))
-    return [model.bias + sum(weights.get(name, 0.0) * value for name, value in row.items()) for row in features]
+    if not features or not len(model.roots):
+        return [model.baseline] * len(features)
+    x = np.array([[row[name] for name in model.names] for row in features])
+    node = np.broadcast_to(model.roots, (len(x), len(model.roots)))
+    lines = np.arange(len(x))[:, None]
+    for _ in range(model.depth):
+        below = x[lines, model.feature[node]] <= model.threshold[node]
+        node = np.where(below, model.left[node], model.right[node])
+    return (model.baseline + model.value[node].sum(axis=1)).tolist()
 
 
 def viterbi(scores: Sequence[float], switch_cost: float) -> list[bool]:
@@ -168,8 +186,25 @@ def viterbi(scores: Sequence[float], switch_cost: float) -> list[bool]:
 
 
 def parse_line_model(data: dict) -> LineModel:
-    """The model from its JSON form ({"weights": {name: w}, "bias", "switch_cost"})."""
-    return LineModel(tuple(data["weights"]), tuple(data["weights"].values()), data["bias"], data["switch_cost"])
+    """The model from its JSON form: feature `names`, `baseline`, `depth`, `switch_cost` and `trees`, each
+    a list of nodes [feature, threshold, left, right, value] (a leaf has left = right = -1)."""
+    roots: list[int] = []
+    columns: tuple[list, ...] = ([], [], [], [], [])  # feature, threshold, left, right, value
+    for tree in data["trees"]:
+        roots.append(len(columns[0]))
+        for feature, threshold, left, right, value in tree:
+            here = len(columns[0])
+            leaf = left < 0
+            first = roots[-1]
+            node = (0, 0.0, here, here, value) if leaf else (feature, threshold, first + left, first + right, 0.0)
+            for column, item in zip(columns, node, strict=True):
+                column.append(item)
+    feature, threshold, left, right, value = columns
+    return LineModel(
+        tuple(data["names"]), data["baseline"], np.array(roots, dtype=np.intp), np.array(feature, dtype=np.intp),
+        np.array(threshold, dtype=float), np.array(left, dtype=np.intp), np.array(right, dtype=np.intp),
+        np.array(value, dtype=float), data["depth"], data["switch_cost"],
+    )
 
 
 @cache
