@@ -78,7 +78,7 @@ def _admin_sql(statement: str) -> None:
 
 
 def environment(rundir: Path, database: str, redis_db: int, api_port: int, dags: Path, extra: dict[str, str]) -> dict:
-    """One environment for every component (see /work/shared/notes/airflow-production.md)."""
+    """One environment for every component."""
     db = f"postgres@{PG_HOST}:{PG_PORT}/{database}"
     base = f"http://127.0.0.1:{api_port}"
     return {
