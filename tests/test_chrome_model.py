@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
-from pipeline.steps.chrome_model import DEFAULT_PATH, body_scores, load_line_model, parse_line_model, viterbi
+from pipeline.steps.chrome_model import (
+    DEFAULT_PATH,
+    OFF_PAGE,
+    body_scores,
+    load_line_model,
+    parse_line_model,
+    stack_features,
+    stack_names,
+    viterbi,
+)
 
 
 def test_the_exported_trees_score_like_scikit_learn_did_at_training() -> None:
@@ -28,3 +38,13 @@ def test_a_tree_routes_each_row_to_its_leaf() -> None:
 def test_viterbi_keeps_a_short_line_between_body_lines_and_drops_a_lone_one() -> None:
     assert viterbi([3.0, -0.5, 3.0], 1.0) == [True, True, True]
     assert viterbi([-3.0, 1.5, -3.0], 1.0) == [False, False, False]
+
+
+def test_the_second_stage_sees_the_first_stage_scores_around_each_line() -> None:
+    scores = np.arange(1.0, 21.0)  # line i scored i + 1
+    stacked = dict(zip(stack_names(), stack_features(scores)[4], strict=True))  # line 4, score 5
+    assert stacked["s1_self"] == 5.0
+    assert stacked["s1_prev_1"] == 4.0 and stacked["s1_next_3"] == 8.0
+    assert stacked["s1_mean_prev_5"] == pytest.approx((OFF_PAGE + 1 + 2 + 3 + 4) / 5)
+    assert stacked["s1_max_next_15"] == 20.0
+    assert stack_features(np.zeros(0)).shape == (0, len(stack_names()))
