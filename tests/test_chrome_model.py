@@ -48,3 +48,13 @@ def test_the_second_stage_sees_the_first_stage_scores_around_each_line() -> None
     assert stacked["s1_mean_prev_5"] == pytest.approx((OFF_PAGE + 1 + 2 + 3 + 4) / 5)
     assert stacked["s1_max_next_15"] == 20.0
     assert stack_features(np.zeros(0)).shape == (0, len(stack_names()))
+
+
+def test_a_second_stage_rescores_from_the_first_stage_scores_around_each_line() -> None:
+    stump = [[0, 0.5, 1, 2, 0.0], [0, 0.0, -1, -1, -1.0], [0, 0.0, -1, -1, 1.0]]  # -1 if feature <= 0.5 else 1
+    model = parse_line_model({
+        "names": ["a"], "baseline": 0.0, "depth": 1, "trees": [stump], "switch_cost": 1.0,
+        "stage2": {"names": ["s1_next_1"], "baseline": 0.0, "depth": 1, "trees": [stump]},
+    })
+    rows = [{"a": 0.0}, {"a": 1.0}, {"a": 1.0}]  # stage one: -1, 1, 1; stage two looks one line ahead
+    assert body_scores(rows, model) == [1.0, 1.0, -1.0]

@@ -59,7 +59,7 @@ class LineModel:
     value: np.ndarray
     depth: int
     switch_cost: float
-    stage2: LineModel | None = None  # scores each line again from these features and stack_features
+    stage2: LineModel | None = None  # scores the lines again from the matrix of [these features, stack_features]
 
 
 def _own(line: LineLike, hints: dict[str, float]) -> dict[str, float]:
@@ -226,11 +226,12 @@ def viterbi(scores: Sequence[float], switch_cost: float) -> list[bool]:
     return labels[::-1]
 
 
-def parse_line_model(data: dict) -> LineModel:
+def parse_line_model(data: dict, among: Sequence[str] | None = None) -> LineModel:
     """The model from its JSON form: feature `names`, `baseline`, `depth`, `switch_cost` and `trees`, each
     a list of nodes [feature, threshold, left, right, value] (a leaf has left = right = -1); an
-    optional `stage2` holds the second stage's `baseline`, `depth` and `trees`, whose features are
-    the first stage's `names` followed by stack_names()."""
+    optional `stage2` holds the second stage's `names` (some of the first stage's and of
+    stack_names()), `baseline`, `depth` and `trees`. With `among`, the nodes test columns of a
+    matrix whose columns are `among` (the model's `names` must be among them)."""
     roots: list[int] = []
     columns: tuple[list, ...] = ([], [], [], [], [])  # feature, threshold, left, right, value
     for tree in data["trees"]:
@@ -239,6 +240,8 @@ def parse_line_model(data: dict) -> LineModel:
             here = len(columns[0])
             leaf = left < 0
             first = roots[-1]
+            if among is not None and not leaf:
+                feature = list(among).index(data["names"][feature])
             node = (0, 0.0, here, here, value) if leaf else (feature, threshold, first + left, first + right, 0.0)
             for column, item in zip(columns, node, strict=True):
                 column.append(item)
@@ -247,7 +250,7 @@ def parse_line_model(data: dict) -> LineModel:
         tuple(data["names"]), data["baseline"], np.array(roots, dtype=np.intp), np.array(feature, dtype=np.intp),
         np.array(threshold, dtype=float), np.array(left, dtype=np.intp), np.array(right, dtype=np.intp),
         np.array(value, dtype=float), data["depth"], data["switch_cost"],
-        parse_line_model({**data["stage2"], "names": [*data["names"], *stack_names()], "switch_cost": 0.0})
+        parse_line_model({**data["stage2"], "switch_cost": 0.0}, [*data["names"], *stack_names()])
         if data.get("stage2") else None,
     )
 
