@@ -234,12 +234,15 @@ class _Classifier:
             self.reasons[index] = rule
 
     def _find_title(self, first: int) -> None:
-        """The heading-like line nearest above the main region; its copies are removed too."""
-        for index in range(first - 1, max(-1, first - 1 - TITLE_LOOKBACK), -1):
+        """The heading-like line nearest above the main region, or the region's own first line
+        when it is heading-like and repeated elsewhere on the page (a copy or the tail of a
+        breadcrumb: the page's title); its copies are removed too."""
+        if self._heading_like(self.lines[first]) and self._repeated(first):
+            self.title = self.lines[first].text
+        above = range(first - 1, max(-1, first - 1 - TITLE_LOOKBACK), -1)
+        for index in [] if self.title else above:
             line = self.lines[index]
-            if not line.text or index in self.rules:
-                continue
-            if 3 <= line.words <= 30 and not line.text.endswith("."):
+            if line.text and index not in self.rules and self._heading_like(line):
                 self.title = line.text
                 break
         if self.title:
@@ -248,6 +251,14 @@ class _Classifier:
                     self.reasons[index] = "title"
                 elif line.text.endswith(self.title) and self.patterns.breadcrumb.match(line.text):
                     self.reasons[index] = "breadcrumb"
+
+    @staticmethod
+    def _heading_like(line: Line) -> bool:
+        return 3 <= line.words <= 30 and not line.text.endswith(".")
+
+    def _repeated(self, index: int) -> bool:
+        text = self.lines[index].text
+        return any(i != index and line.text.endswith(text) for i, line in enumerate(self.lines))
 
     def _remove_captions(self) -> None:
         """In a blank-line-paragraphed text, the short lines sharing a block with a photo credit."""

@@ -30,6 +30,11 @@ WINDOWS = (2, 6)  # context windows (lines each side) for prose density
 AFTER_HEADING = {"comments_heading": (0.3, 150), "teaser_heading": (0.5, math.inf)}
 URL = re.compile(r"^\S*(?:https?://|www\.)\S*$")
 GAP_CAP = 60  # distances to the nearest prose line count up to this many lines
+# second stage: each line also sees the first-stage scores of the lines this far away, and their
+# mean and maximum over these spans on each side; beyond the page the score is OFF_PAGE
+STACK_OFFSETS = (1, 2, 3)
+STACK_SPANS = (5, 15)
+OFF_PAGE = -4.0
 
 
 class LineLike(Protocol):
@@ -54,6 +59,7 @@ class LineModel:
     value: np.ndarray
     depth: int
     switch_cost: float
+    stage2: LineModel | None = None  # scores the lines again from the matrix of [these features, stack_features]
 
 
 def _own(line: LineLike, hints: dict[str, float]) -> dict[str, float]:
@@ -149,17 +155,52 @@ def line_features(lines: Sequence[LineLike], hints: Sequence[dict[str, float]]) 
     return features
 
 
-def body_scores(features: Sequence[dict[str, float]], model: LineModel) -> list[float]:
-    """Log-odds that each line is article body."""
-    if not features or not len(model.roots):
-        return [model.baseline] * len(features)
-    x = np.array([[row[name] for name in model.names] for row in features])
+def _matrix(features: Sequence[dict[str, float]], names: Sequence[str]) -> np.ndarray:
+    return np.array([[row[name] for name in names] for row in features], dtype=float).reshape(len(features), len(names))
+
+
+def tree_scores(x: np.ndarray, model: LineModel) -> np.ndarray:
+    """The summed tree outputs (log-odds) for each row of the feature matrix `x`."""
+    if not len(x) or not len(model.roots):
+        return np.full(len(x), model.baseline)
     node = np.broadcast_to(model.roots, (len(x), len(model.roots)))
     lines = np.arange(len(x))[:, None]
     for _ in range(model.depth):
         below = x[lines, model.feature[node]] <= model.threshold[node]
         node = np.where(below, model.left[node], model.right[node])
-    return (model.baseline + model.value[node].sum(axis=1)).tolist()
+    return model.baseline + model.value[node].sum(axis=1)
+
+
+def stack_names() -> list[str]:
+    """Names of the second-stage features, in the order of stack_features' columns."""
+    names = ["s1_self"]
+    names += [f"s1_{side}_{k}" for k in STACK_OFFSETS for side in ("prev", "next")]
+    names += [f"s1_{stat}_{side}_{k}" for k in STACK_SPANS for side in ("prev", "next") for stat in ("mean", "max")]
+    return names
+
+
+def stack_features(scores: np.ndarray) -> np.ndarray:
+    """Per line, the first-stage scores around it (columns named by stack_names)."""
+    n, pad = len(scores), max(*STACK_OFFSETS, *STACK_SPANS)
+    padded = np.concatenate([np.full(pad, OFF_PAGE), np.asarray(scores, dtype=float), np.full(pad, OFF_PAGE)])
+    here = np.arange(n) + pad
+    columns = [padded[here]]
+    for k in STACK_OFFSETS:
+        columns += [padded[here - k], padded[here + k]]
+    for k in STACK_SPANS:
+        windows = np.lib.stride_tricks.sliding_window_view(padded, k)  # windows[i] = padded[i : i + k]
+        prev, after = windows[here - k], windows[here + 1]
+        columns += [prev.mean(axis=1), prev.max(axis=1), after.mean(axis=1), after.max(axis=1)]
+    return np.column_stack(columns) if n else np.zeros((0, len(stack_names())))
+
+
+def body_scores(features: Sequence[dict[str, float]], model: LineModel) -> list[float]:
+    """Log-odds that each line is article body (from the second stage when the model has one)."""
+    x = _matrix(features, model.names)
+    scores = tree_scores(x, model)
+    if model.stage2 is not None:
+        scores = tree_scores(np.hstack([x, stack_features(scores)]), model.stage2)
+    return scores.tolist()
 
 
 def viterbi(scores: Sequence[float], switch_cost: float) -> list[bool]:
@@ -185,9 +226,12 @@ def viterbi(scores: Sequence[float], switch_cost: float) -> list[bool]:
     return labels[::-1]
 
 
-def parse_line_model(data: dict) -> LineModel:
+def parse_line_model(data: dict, among: Sequence[str] | None = None) -> LineModel:
     """The model from its JSON form: feature `names`, `baseline`, `depth`, `switch_cost` and `trees`, each
-    a list of nodes [feature, threshold, left, right, value] (a leaf has left = right = -1)."""
+    a list of nodes [feature, threshold, left, right, value] (a leaf has left = right = -1); an
+    optional `stage2` holds the second stage's `names` (some of the first stage's and of
+    stack_names()), `baseline`, `depth` and `trees`. With `among`, the nodes test columns of a
+    matrix whose columns are `among` (the model's `names` must be among them)."""
     roots: list[int] = []
     columns: tuple[list, ...] = ([], [], [], [], [])  # feature, threshold, left, right, value
     for tree in data["trees"]:
@@ -196,6 +240,8 @@ def parse_line_model(data: dict) -> LineModel:
             here = len(columns[0])
             leaf = left < 0
             first = roots[-1]
+            if among is not None and not leaf:
+                feature = list(among).index(data["names"][feature])
             node = (0, 0.0, here, here, value) if leaf else (feature, threshold, first + left, first + right, 0.0)
             for column, item in zip(columns, node, strict=True):
                 column.append(item)
@@ -204,6 +250,8 @@ def parse_line_model(data: dict) -> LineModel:
         tuple(data["names"]), data["baseline"], np.array(roots, dtype=np.intp), np.array(feature, dtype=np.intp),
         np.array(threshold, dtype=float), np.array(left, dtype=np.intp), np.array(right, dtype=np.intp),
         np.array(value, dtype=float), data["depth"], data["switch_cost"],
+        parse_line_model({**data["stage2"], "switch_cost": 0.0}, [*data["names"], *stack_names()])
+        if data.get("stage2") else None,
     )
 
 
