@@ -48,7 +48,11 @@ def seed_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 MOJIBAKE = "The café on the corner reopened".encode().decode("cp1252")  # "cafÃ©": repaired by ftfy
 
-V1 = "The council met on Monday and approved the budget for the new bridge over the river.\n" * 3
+V1 = (
+    "The council met on Monday and approved the budget for the new bridge over the river.\n"
+    "Work on the foundations is due to start in the spring, and the contractor expects it to take two years.\n"
+    "Residents who opposed the plan said they would keep pressing for a second crossing further north.\n"
+)
 V2 = V1.replace("Monday", "Tuesday") + f"{MOJIBAKE} after the vote, said the mayor.\n"
 
 
