@@ -38,7 +38,7 @@ from pipeline.steps.chrome_model import (
 KINDS = ("textdump", "textdump_window")
 SWITCH_COSTS = (0.5, 1.0, 2.0, 3.0)
 CHECK_ROWS = 50  # feature rows stored with the model, with scikit-learn's scores for them
-TREES = {"max_iter": 100, "max_depth": 3, "learning_rate": 0.1, "l2_regularization": 1.0, "min_samples_leaf": 200}
+TREES = {"max_iter": 100, "max_depth": 3, "learning_rate": 0.1, "l2_regularization": 1.0, "min_samples_leaf": 100}
 # the second stage re-scores each line from its features and the first-stage scores around it;
 # its training rows carry out-of-fold first-stage scores (INNER_FOLDS-fold CV inside the training pages)
 STAGE2 = {"max_iter": 50, "max_depth": 3, "learning_rate": 0.1, "l2_regularization": 1.0}
