@@ -29,6 +29,7 @@ WINDOWS = (2, 6)  # context windows (lines each side) for prose density
 # a heading closes the article after this share of the page's prose, or this many words of it
 AFTER_HEADING = {"comments_heading": (0.3, 150), "teaser_heading": (0.5, math.inf)}
 URL = re.compile(r"^\S*(?:https?://|www\.)\S*$")
+RUN_BORDER = 6  # prose this many lines beyond either end of a run of short lines borders it
 GAP_CAP = 60  # distances to the nearest prose line count up to this many lines
 # second stage: each line also sees the first-stage scores of the lines this far away, and their
 # mean and maximum over these spans on each side; beyond the page the score is OFF_PAGE
@@ -112,6 +113,43 @@ def _prose_gaps(prose: Sequence[float]) -> list[float]:
     return gaps
 
 
+def _run_features(
+    lines: Sequence[LineLike], own: Sequence[dict[str, float]], prose: Sequence[float]
+) -> list[dict[str, float]]:
+    """Per line, the shape of the run of non-prose lines it sits in (a table, a list, a link
+    list, a heading): its length, how alike its lines are (digits, word counts, capitals,
+    sentence ends) and how much prose borders it on each side."""
+    rows: list[dict[str, float]] = [{} for _ in lines]
+    runs = []
+    for prose_line, group in itertools.groupby(range(len(lines)), key=lambda i: bool(prose[i])):
+        run = list(group)
+        if not prose_line:
+            runs.append(run)
+            continue
+        for index in run:  # a prose line: how many prose lines in a row it stands with
+            rows[index] = {"run_log_len": 0.0, "run_digit_lines": 0.0, "run_capital": 0.0, "run_sentence": 1.0,
+                           "run_words_spread": 0.0, "run_prose_border_above": 0.0, "run_prose_border_below": 0.0,
+                           "run_between_prose": 0.0, "run_position": 0.0, "prose_run_log_len": math.log1p(len(run))}
+    for run in runs:
+        words = np.array([lines[index].words for index in run], dtype=float)
+        start, end = run[0], run[-1]
+        above = sum(prose[max(0, start - RUN_BORDER) : start])
+        below = sum(prose[end + 1 : end + 1 + RUN_BORDER])
+        shape = {
+            "run_log_len": math.log1p(len(run)),
+            "run_digit_lines": float(np.mean([own[index]["digit_share"] > 0 for index in run])),
+            "run_capital": float(np.mean([own[index]["capital_share"] for index in run])),
+            "run_sentence": float(np.mean([own[index]["sentence"] for index in run])),
+            "run_words_spread": float(words.std() / (words.mean() + 1.0)),
+            "run_prose_border_above": math.log1p(above),
+            "run_prose_border_below": math.log1p(below),
+            "run_between_prose": float(above > 0 and below > 0),
+        }
+        for position, index in enumerate(run):
+            rows[index] = {**shape, "run_position": position / max(1, len(run) - 1), "prose_run_log_len": 0.0}
+    return rows
+
+
 def line_features(lines: Sequence[LineLike], hints: Sequence[dict[str, float]]) -> list[dict[str, float]]:
     """Features of each line in context: its own, its neighbours', prose density around it and
     where it sits relative to the page's prose."""
@@ -127,12 +165,13 @@ def line_features(lines: Sequence[LineLike], hints: Sequence[dict[str, float]]) 
     cumulative = list(itertools.accumulate(prose, initial=0.0))
     total = cumulative[-1] or 1.0
     counts = Counter(line.text for line in lines)
+    runs = _run_features(lines, own, prose)
     features = []
     above = 0.0
     gaps_above, gaps_below = _prose_gaps(prose), _prose_gaps(prose[::-1])[::-1]
     after = {"comments_heading": 0.0, "teaser_heading": 0.0}
     for index, line in enumerate(lines):
-        row = dict(own[index])
+        row = {**own[index], **runs[index]}
         for heading, (share, words) in AFTER_HEADING.items():
             row[f"after_{heading}"] = after[heading]
             if row.get(heading) and above >= min(words, share * total):
