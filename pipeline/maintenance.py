@@ -17,12 +17,13 @@ import pyarrow.dataset as ds
 from deltalake import DeltaTable
 from deltalake.exceptions import DeltaError
 
+from pipeline.archive.commit import RETENTION_DAYS
 from pipeline.archive.layout import REPORTS_DIR, table_path
 from pipeline.archive.reader import read_table
 from pipeline.archive.schema import TABLES
 from pipeline.errors import ArchiveError
 
-RETENTION_HOURS = 3650 * 24  # the tables' deletedFileRetentionDuration; vacuum refuses less
+RETENTION_HOURS = RETENTION_DAYS * 24  # the tables' deletedFileRetentionDuration; vacuum refuses less
 RAW_REF_TABLES = ("articles", "sightings", "rejects")
 
 

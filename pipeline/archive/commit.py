@@ -23,9 +23,10 @@ from pipeline.archive.schema import TABLES, contract
 from pipeline.archive.staging import drop_staging, read_staged
 
 # History must never expire silently: keep the log and removed files for ten years.
+RETENTION_DAYS = 3650
 TABLE_CONFIGURATION = {
-    "delta.logRetentionDuration": "interval 3650 days",
-    "delta.deletedFileRetentionDuration": "interval 3650 days",
+    "delta.logRetentionDuration": f"interval {RETENTION_DAYS} days",
+    "delta.deletedFileRetentionDuration": f"interval {RETENTION_DAYS} days",
 }
 _WRITER = WriterProperties(compression="ZSTD")
 
