@@ -56,10 +56,21 @@ def diff_edits(step: str, kind: str, before: str, after: str, reason: str) -> li
     return edits
 
 
+def apply_edits(text: str, edits: list[Edit]) -> str:
+    """`text` with non-overlapping `edits` (offsets into `text`) applied, in one pass."""
+    parts, position = [], 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        if edit.start < position:
+            raise ValueError(f"edit {edit} overlaps the one before it")
+        parts += [text[position : edit.start], edit.after]
+        position = edit.end
+    parts.append(text[position:])
+    return "".join(parts)
+
+
 def replay(text: str, edits: list[Edit]) -> str:
-    """Apply one step's edits (offsets into `text`) and return that step's output."""
-    for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
+    """Apply one step's edits (offsets into `text`), checking each against the text; that step's output."""
+    for edit in edits:
         if text[edit.start : edit.end] != edit.before:
             raise ValueError(f"edit {edit} does not match the text at {edit.start}:{edit.end}")
-        text = text[: edit.start] + edit.after + text[edit.end :]
-    return text
+    return apply_edits(text, edits)

@@ -36,3 +36,9 @@ def test_one_huge_changed_block_becomes_one_edit():
     edits = diff_edits("s", "k", before, after, "r")
     assert [(e.start, e.end) for e in edits] == [(0, 10000)]
     assert replay(before, edits) == after
+
+
+def test_overlapping_edits_are_refused():
+    edits = [Edit("s", "k", 0, 3, "abc", "x", "r"), Edit("s", "k", 2, 4, "cd", "y", "r")]
+    with pytest.raises(ValueError, match="overlaps"):
+        replay("abcdef", edits)

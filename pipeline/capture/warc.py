@@ -71,6 +71,7 @@ class RawWriter:
         content_type = capture.media_type or "application/octet-stream"
         if capture.content_encoding == "gzip":
             content_type = "application/gzip"
+        digest = capture.sha256  # a resource record's block is its payload: one digest for both
         record = self._writer.create_warc_record(
             capture.source_uri,
             "resource",
@@ -79,8 +80,8 @@ class RawWriter:
             warc_content_type=content_type,
             warc_headers_dict={
                 "WARC-Date": _warc_date(capture.captured_at),
-                "WARC-Payload-Digest": f"sha256:{capture.sha256}",
-                "WARC-Block-Digest": f"sha256:{capture.sha256}",
+                "WARC-Payload-Digest": f"sha256:{digest}",
+                "WARC-Block-Digest": f"sha256:{digest}",
             },
         )
         return replace(capture, raw_ref=self._append(record))

@@ -12,6 +12,7 @@ import re
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
+from pipeline.edits import apply_edits
 from pipeline.record import Article, Edit
 from pipeline.steps.chrome_model import LineModel, body_scores, line_features, load_line_model, viterbi
 from pipeline.steps.chrome_patterns import ChromePatterns, load_chrome_patterns
@@ -301,15 +302,6 @@ def _edits(text: str, lines: list[Line], reasons: dict[int, str]) -> list[Edit]:
     return edits
 
 
-def _apply(text: str, edits: list[Edit]) -> str:
-    parts, position = [], 0
-    for edit in edits:
-        parts.append(text[position : edit.start])
-        position = edit.end
-    parts.append(text[position:])
-    return "".join(parts)
-
-
 def chrome_features(text: str, patterns: ChromePatterns | None = None) -> tuple[list[Line], list[dict[str, float]]]:
     """The non-blank lines of `text` and their line-model features (for training the model)."""
     lines = split_lines(text)
@@ -329,5 +321,5 @@ def strip_text_chrome(
     if not any(i not in classifier.reasons for i, line in enumerate(lines) if line.text):
         return article  # never empty a page: chrome everywhere means the classifier is wrong
     edits = _edits(article.text, lines, _blank_reasons(lines, classifier.reasons))
-    text = _apply(article.text, edits)
+    text = apply_edits(article.text, edits)
     return article.with_metadata(title=classifier.title, author=classifier.author).with_text(text, edits)

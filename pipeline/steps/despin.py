@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from pipeline.config import CleanConfig
+from pipeline.edits import apply_edits
 from pipeline.record import Article, Edit
 from pipeline.spin_table import SpinRule, index_of, load_spin_table
 
@@ -63,11 +64,7 @@ def despin_text(text: str, rules: tuple[SpinRule, ...], threshold: float) -> Des
              f"{h.rule.id} confidence={h.rule.confidence:g}")
         for h in repair
     )
-    parts, last = [], 0
-    for edit in edits:
-        parts += [text[last : edit.start], edit.after]
-        last = edit.end
-    return DespinResult("".join([*parts, text[last:]]), edits, score, fingerprints)
+    return DespinResult(apply_edits(text, list(edits)), edits, score, fingerprints)
 
 
 def _restore(hit: Hit, text: str) -> str:
