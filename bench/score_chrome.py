@@ -1,8 +1,8 @@
-"""Score the extraction step in-process over the shared benchmark (fast: no process per page).
+"""Score the extraction step in-process over the vendored benchmark corpora (fast: no process per page).
 
 Usage: PYTHONPATH=. python bench/score_chrome.py [--input textdump|textdump_window|html] [--worst N]
        [--write-floor]   records F1 floors (measured minus FLOOR_MARGIN) and data sha256s
-Uses the metric of ../shared/bench/score_extraction.py (imported from there).
+Uses the metric of the corpora's score_extraction.py (imported from there; see bench/corpora.py).
 """
 
 from __future__ import annotations
@@ -16,12 +16,13 @@ from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
+from bench.corpora import corpora_root
 from pipeline.config import CleanConfig
 from pipeline.steps.chrome_model import DEFAULT_PATH
 from pipeline.steps.extract import extract_main_text
 
 REPO = Path(__file__).resolve().parent.parent
-BENCH = REPO.parent / "shared" / "bench"
+BENCH = corpora_root()
 INPUTS = ("textdump", "textdump_window", "html")
 FLOOR_FILE = REPO / "bench" / "extraction_floor.json"
 FLOOR_MARGIN = 0.005

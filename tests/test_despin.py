@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.corpora import corpora_root
 from pipeline.cli import main
 from pipeline.config import CleanConfig
 from pipeline.edits import replay
@@ -18,7 +19,7 @@ from pipeline.steps.despin import despin, despin_text
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
-GROUND_TRUTH = REPO.parent / "shared" / "bench" / "extraction" / "ground-truth.json"
+GROUND_TRUTH = corpora_root() / "extraction" / "ground-truth.json"
 SEED_002 = (SEEDS / "002_af794d3d027db4af.txt").read_text(encoding="utf-8")
 THRESHOLD = CleanConfig().spin_threshold
 
