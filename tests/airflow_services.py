@@ -161,7 +161,7 @@ def running_airflow(rundir: Path, dags: Path, dag_ids: tuple[str, ...], extra_en
             with (rundir / f"{name}.log").open("wb") as log:
                 airflow.processes[name] = subprocess.Popen([bin_dir / "airflow", *args], env=env, stdout=log,
                                                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # four Python processes starting on a loaded 2-core machine
         _wait("the api-server, scheduler, dag-processor and DAGs", lambda: _healthy(airflow.api, dag_ids), deadline,
               airflow)
         _wait("the Celery worker", lambda: " ready." in airflow.log("worker"), deadline, airflow)
