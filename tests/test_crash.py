@@ -52,7 +52,7 @@ def _assert_as_uninterrupted(archive: Path, reference: Path) -> None:
     assert not staging_dir(archive, "crashy").exists()
 
 
-@pytest.mark.parametrize("kill_at", ["stage:1", "stage:3", *COMMIT_BOUNDARIES])
+@pytest.mark.parametrize("kill_at", ["stage:3", *COMMIT_BOUNDARIES])  # stage:1: the raw files test below
 def test_killed_at_a_boundary_then_rerun_records_what_an_uninterrupted_run_does(
     before: tuple[Path, Path], reference: Path, tmp_path: Path, kill_at: str
 ) -> None:
