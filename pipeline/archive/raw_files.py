@@ -31,11 +31,12 @@ def referenced_raw_files(root: Path) -> set[str]:
 
 def unreferenced_raw_files(root: Path) -> list[RawFile]:
     """WARC files no row points at: written by attempts that were killed before staging their batch."""
+    listed = sorted((root / RAW_DIR).rglob("*.warc.gz"))  # before the references: a newer file is in progress
     referenced = referenced_raw_files(root)
     found = []
-    for path in sorted((root / RAW_DIR).rglob("*.warc.gz")):
+    for path in listed:
         name = path.relative_to(root).as_posix()
-        if name not in referenced:
+        if name not in referenced and path.exists():
             stat = path.stat()
             found.append(RawFile(name, stat.st_size, datetime.fromtimestamp(stat.st_mtime, UTC)))
     return found

@@ -97,9 +97,12 @@ def staged_raw_files(root: Path) -> set[str]:
     """WARC files that staged rows of any uncommitted run point at (their batches wait for a commit)."""
     files: set[str] = set()
     for path in (root / STAGING_DIR).glob("*/*.parquet"):
-        if "raw_ref" in pq.read_schema(path).names:
-            refs = pq.read_table(path, columns=["raw_ref"])["raw_ref"].to_pylist()
-            files.update(ref["warc_file"] for ref in refs if ref)
+        try:
+            if "raw_ref" in pq.read_schema(path).names:
+                refs = pq.read_table(path, columns=["raw_ref"])["raw_ref"].to_pylist()
+                files.update(ref["warc_file"] for ref in refs if ref)
+        except FileNotFoundError:  # the run committed and dropped its staging meanwhile: its rows are in the tables
+            continue
     return files
 
 
