@@ -52,12 +52,16 @@ def add(total: Counter[str], found: Damage) -> None:
 
 
 def kills(work: Path, count: int, docs: int, chance: random.Random, total: Counter[str]) -> Counter[str]:
-    """`count` runs killed at a random moment and run again, each against an uninterrupted reference."""
+    """`count` runs killed at a random moment (past most of the interpreter's start-up) and run again,
+    each compared with an uninterrupted reference."""
     inputs, base, reference = work / "kill-inputs", work / "kill-base", work / "kill-reference"
     write_inputs(inputs, docs, edition=1, changing=docs // 2)
     run([str(inputs)], RunConfig(str(base), "before", batch_size=BATCH))
     write_inputs(inputs, docs, edition=2, changing=docs // 2)
     shutil.copytree(base, reference)
+    started = time.monotonic()
+    assert killed_after(cli("--help"), 600) == 0
+    startup = time.monotonic() - started  # a kill before this lands in the interpreter's imports
     started = time.monotonic()
     finished = killed_after(run_command(inputs, reference, "killed"), 600)
     duration = time.monotonic() - started
@@ -66,7 +70,7 @@ def kills(work: Path, count: int, docs: int, chance: random.Random, total: Count
     for number in range(count):
         archive = work / f"kill-{number}"
         shutil.copytree(base, archive)
-        moment = chance.uniform(0.3, duration)
+        moment = chance.uniform(0.8 * startup, duration)
         if killed_after(run_command(inputs, archive, "killed"), moment) is None:
             stages[where_it_died(archive, "killed").split(" (")[0]] += 1
         else:
