@@ -40,7 +40,9 @@ def where_it_died(archive: Path, run_id: str) -> str:
     if committed:
         return f"commit ({', '.join(committed)} in)"
     staged = len(staged_batches(archive, run_id))
-    return f"staging ({staged} batches staged)" if staging_dir(archive, run_id).exists() else "before staging"
+    if staging_dir(archive, run_id).exists():
+        return f"staging ({staged} batches staged)"
+    return "before its first batch was staged"
 
 
 def add(total: Counter[str], found: Damage) -> None:
