@@ -3,28 +3,37 @@
 Compaction rewrites data files without changing any row, so every version stays readable. Vacuum
 deletes only files that left the table longer ago than the retention window, and the window
 defaults to the tables' own `deletedFileRetentionDuration` (ten years): time travel to any
-version an audit may need keeps working."""
+version an audit may need keeps working.
+
+Maintenance is safe beside running writers: compaction is a Delta commit like any other (a run
+that loses the race to it recomputes, see `archive/optimistic.py`; a compaction that loses to a
+run or another compaction is retried), and vacuum and the removal of unreferenced raw files only
+touch files older than their windows, never the fresh files of a write in progress."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pyarrow.dataset as ds
-from deltalake import DeltaTable
-from deltalake.exceptions import DeltaError
+from deltalake import CommitProperties, DeltaTable
+from deltalake.exceptions import CommitFailedError, DeltaError
+from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
 from pipeline.archive.commit import RETENTION_DAYS
 from pipeline.archive.layout import REPORTS_DIR, table_path
+from pipeline.archive.raw_files import RAW_REF_TABLES, unreferenced_raw_files
 from pipeline.archive.reader import read_table
 from pipeline.archive.schema import TABLES
 from pipeline.errors import ArchiveError
 
 RETENTION_HOURS = RETENTION_DAYS * 24  # the tables' deletedFileRetentionDuration; vacuum refuses less
-RAW_REF_TABLES = ("articles", "sightings", "rejects")
+# A raw file no row points at is kept this long: a killed run resumed within it still finds its bytes.
+ORPHAN_GRACE = timedelta(days=7)
+MAINTENANCE_METADATA = {"newsarchive.maintenance": "archive_maintenance"}  # marks the commits as ours
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,25 +54,48 @@ class MaintenanceReport:
     retention_hours: int
     tables: list[TableReport] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    removed_raw: list[str] = field(default_factory=list)  # unreferenced raw files removed, one line each
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
+@retry(retry=retry_if_exception_type(CommitFailedError), stop=stop_after_attempt(5),
+       wait=wait_random_exponential(multiplier=0.1, max=2), reraise=True)
 def compact(dt: DeltaTable) -> int:
-    """Rewrite small files into fewer; the number of files removed (0 when there was nothing to do)."""
-    return int(dt.optimize.compact()["numFilesRemoved"])
+    """Rewrite small files into fewer; the number of files removed (0 when there was nothing to do).
+    Retried from a fresh snapshot when a concurrent commit removed a file it was rewriting."""
+    dt.update_incremental()
+    metrics = dt.optimize.compact(commit_properties=CommitProperties(custom_metadata=MAINTENANCE_METADATA))
+    return int(metrics["numFilesRemoved"])
 
 
 def vacuum(dt: DeltaTable, retention_hours: int) -> int:
     """Delete files removed from the table more than `retention_hours` ago; how many were deleted."""
-    return len(dt.vacuum(retention_hours=retention_hours, dry_run=False, enforce_retention_duration=True))
+    deleted = dt.vacuum(
+        retention_hours=retention_hours,
+        dry_run=False,
+        enforce_retention_duration=True,
+        commit_properties=CommitProperties(custom_metadata=MAINTENANCE_METADATA),
+    )
+    return len(deleted)
 
 
 def readable_rows(dt: DeltaTable) -> int:
     """Row count over every data file of the current version (opens each file's footer)."""
     return ds.dataset(dt.file_uris(), format="parquet").count_rows() if dt.file_uris() else 0
+
+
+def remove_unreferenced_raw(root: Path, now: datetime, grace: timedelta = ORPHAN_GRACE) -> list[str]:
+    """Delete raw files no row points at that are older than `grace`; a report line for each."""
+    lines = []
+    for raw in unreferenced_raw_files(root):
+        age = now - raw.modified
+        if age > grace:
+            (root / raw.name).unlink(missing_ok=True)
+            lines.append(f"removed unreferenced raw file {raw.name} ({raw.size} bytes, {age.days} days old)")
+    return lines
 
 
 def missing_raw_files(root: Path) -> list[str]:
@@ -87,8 +119,14 @@ def _maintain_table(root: Path, table: str, retention_hours: int) -> TableReport
     return TableReport(table, before, dt.version(), rows, compacted, vacuumed)
 
 
-def maintain(root: Path, clock: Callable[[], datetime], retention_hours: int = RETENTION_HOURS) -> MaintenanceReport:
-    """Check every table reads, compact and vacuum it; then check every raw WARC file a row points at exists."""
+def maintain(
+    root: Path,
+    clock: Callable[[], datetime],
+    retention_hours: int = RETENTION_HOURS,
+    orphan_grace: timedelta = ORPHAN_GRACE,
+) -> MaintenanceReport:
+    """Check every table reads, compact and vacuum it; then check every raw WARC file a row points at
+    exists, and remove those no row points at once they are older than `orphan_grace`."""
     started_at = clock()
     tables: list[TableReport] = []
     problems: list[str] = []
@@ -100,9 +138,11 @@ def maintain(root: Path, clock: Callable[[], datetime], retention_hours: int = R
             tables.append(_maintain_table(root, table, retention_hours))
         except (OSError, DeltaError, ArchiveError) as error:  # pyarrow raises OSError for unreadable files
             problems.append(f"table {table}: {error}")
+    removed: list[str] = []
     if not problems:
         problems.extend(f"raw file missing: {name}" for name in missing_raw_files(root))
-    return MaintenanceReport(str(root), started_at, clock(), retention_hours, tables, problems)
+        removed = remove_unreferenced_raw(root, started_at, orphan_grace)
+    return MaintenanceReport(str(root), started_at, clock(), retention_hours, tables, problems, removed)
 
 
 def format_report(report: MaintenanceReport) -> str:
@@ -114,6 +154,7 @@ def format_report(report: MaintenanceReport) -> str:
         f"compacted {t.files_compacted} files  vacuumed {t.files_vacuumed} files"
         for t in report.tables
     ]
+    lines += [f"  {line}" for line in report.removed_raw]
     lines += [f"  PROBLEM {problem}" for problem in report.problems]
     lines.append("  integrity ok" if report.ok else f"  integrity FAILED ({len(report.problems)} problems)")
     return "\n".join(lines)

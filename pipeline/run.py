@@ -14,7 +14,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.archive.commit import RunMetadata, RunSummary, commit_run, is_committed, summary_of
+from pipeline.archive.commit import RunMetadata, RunSummary, commit_run, is_committed
 from pipeline.archive.layout import safe_name
 from pipeline.archive.rows import article_row, reject_row
 from pipeline.archive.staging import is_staged, stage_batch
@@ -148,7 +148,7 @@ def run(
     run id writes nothing."""
     root = Path(config.archive_root)
     if is_committed(root, config.run_id):
-        return summary_of(root, config.run_id)
+        return commit(config, clock(), clock)  # the committed run's summary; drops staging left behind
     started_at = clock()
     sources = list(sources)
     config = configure_for(sources, config)

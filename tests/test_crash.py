@@ -1,93 +1,109 @@
-"""A writer killed at any point loses nothing: the archive stays readable and the next run completes."""
+"""A writer killed at any point loses nothing: the archive stays readable, and running the same run
+id again records exactly what an uninterrupted run records (versions, sightings flags, runs row)."""
 
-import os
-import signal
-import subprocess
-import sys
-import textwrap
-import time
+from __future__ import annotations
+
+import random
+import shutil
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SEEDS
 
-from pipeline.archive.history import table_history
+from bench.faults import COMMIT_BOUNDARIES, cli, damage, fingerprint, killed, killed_after, write_inputs
+from pipeline.archive.layout import staging_dir
+from pipeline.archive.raw_files import unreferenced_raw_files
 from pipeline.archive.reader import read_table
+from pipeline.audit.reprocess import reprocess
+from pipeline.audit.verify import verify
 from pipeline.config import RunConfig
 from pipeline.run import run
 
-# Runs the real pipeline in a child process that SIGKILLs itself at a chosen point: after the
-# N-th table append of the commit, or after the N-th staged batch.
-KILLER = textwrap.dedent(
-    """
-    import os, signal, sys
-    import pipeline.archive.commit as commit
-    import pipeline.run as flow
-    from pipeline.config import RunConfig
-
-    where, after = sys.argv[3], int(sys.argv[4])
-    module, name = (commit, "_append") if where == "commit" else (flow, "stage_batch")
-    real, calls = getattr(module, name), []
-
-    def dying(*args, **kwargs):
-        result = real(*args, **kwargs)
-        calls.append(1)
-        if len(calls) == after:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return result
-
-    setattr(module, name, dying)
-    flow.run([sys.argv[2]], RunConfig(sys.argv[1], "crashy", batch_size=2))
-    """
-)
+DOCS, CHANGING = 8, 5
 
 
-def _killed_run(archive: Path, where: str, after: int) -> None:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    child = subprocess.run(
-        [sys.executable, "-c", KILLER, str(archive), str(SEEDS), where, str(after)], env=env, capture_output=True
-    )
-    assert child.returncode == -signal.SIGKILL, child.stderr.decode()
+@pytest.fixture(scope="module")
+def before(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(archive after a first run over edition 1 of the inputs, the inputs now at edition 2)."""
+    base = tmp_path_factory.mktemp("crash")
+    inputs, archive = base / "inputs", base / "before"
+    write_inputs(inputs, DOCS, edition=1, changing=CHANGING)
+    (inputs / "empty.txt").write_bytes(b"")  # one reject per run
+    run([str(inputs)], RunConfig(str(archive), "before", batch_size=3))
+    write_inputs(inputs, DOCS, edition=2, changing=CHANGING)
+    return archive, inputs
 
 
-def _assert_complete_once(archive: Path) -> None:
-    for table in ("articles", "sightings", "rejects", "runs"):
-        read_table(archive, table)  # every table readable
-    assert read_table(archive, "articles").num_rows == 5
-    assert read_table(archive, "sightings").num_rows == 5
-    assert read_table(archive, "runs")["run_id"].to_pylist() == ["crashy"]
-    for table in ("articles", "sightings", "rejects", "runs"):
-        assert [h["run_id"] for h in table_history(archive, table)].count("crashy") == 1, table
+@pytest.fixture(scope="module")
+def reference(before: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The archive an uninterrupted second run makes."""
+    root = Path(shutil.copytree(before[0], tmp_path_factory.mktemp("reference") / "archive"))
+    run([str(before[1])], RunConfig(str(root), "crashy", batch_size=3))
+    return root
 
 
-@pytest.mark.parametrize(("where", "after"), [("stage", 1), ("stage", 2), ("commit", 1), ("commit", 3)])
-def test_killed_writer_then_rerun_completes_without_duplicates(tmp_path: Path, where: str, after: int):
-    _killed_run(tmp_path, where, after)
-    if where == "commit":
-        assert read_table(tmp_path, "runs").num_rows == 0  # the run is not committed yet
-    summary = run([str(SEEDS)], RunConfig(str(tmp_path), "crashy", batch_size=2))
-    assert summary.documents == 5
-    _assert_complete_once(tmp_path)
+def _copy(before: tuple[Path, Path], tmp_path: Path) -> Path:
+    return Path(shutil.copytree(before[0], tmp_path / "archive"))
 
 
-def test_killed_at_random_moments_the_archive_stays_readable(tmp_path: Path):
-    inputs = tmp_path / "in"
-    inputs.mkdir()
-    body = (SEEDS / "003_d583225696ec15e7.txt").read_text(encoding="utf-8")
-    for number in range(60):
-        (inputs / f"doc{number:03d}.txt").write_text(f"Story {number}.\n{body}", encoding="utf-8")
-    archive = tmp_path / "archive"
-    run([str(SEEDS)], RunConfig(str(archive), "before"))
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    command = [sys.executable, "-m", "pipeline", "run", str(inputs), "--archive", str(archive),
-               "--run-id", "interrupted", "--batch-size", "7", "--workers", "1"]
-    for delay in (0.8, 1.6, 2.4, 3.2):
-        child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
-        child.send_signal(signal.SIGKILL)
-        child.wait()
-        assert read_table(archive, "articles").num_rows >= 5
-    final = subprocess.run(command, env=env, capture_output=True)
-    assert final.returncode == 0, final.stderr.decode()
-    assert read_table(archive, "articles").num_rows == 65
-    assert sorted(read_table(archive, "runs")["run_id"].to_pylist()) == ["before", "interrupted"]
+def _assert_as_uninterrupted(archive: Path, reference: Path) -> None:
+    assert fingerprint(archive) == fingerprint(reference)
+    found = damage(archive, reference)
+    assert found.none, found
+    assert not staging_dir(archive, "crashy").exists()
+
+
+@pytest.mark.parametrize("kill_at", ["stage:3", *COMMIT_BOUNDARIES])  # stage:1: the raw files test below
+def test_killed_at_a_boundary_then_rerun_records_what_an_uninterrupted_run_does(
+    before: tuple[Path, Path], reference: Path, tmp_path: Path, kill_at: str
+) -> None:
+    archive = _copy(before, tmp_path)
+    killed("run", archive, "crashy", kill_at, [str(before[1])])
+    runs = sorted(read_table(archive, "runs")["run_id"].to_pylist())
+    assert runs == ["before", *(["crashy"] if kill_at == "commit:4" else [])]
+    summary = run([str(before[1])], RunConfig(str(archive), "crashy", batch_size=3))
+    assert (summary.documents, summary.new_versions, summary.sightings, summary.rejects) == (DOCS + 1, CHANGING,
+                                                                                              DOCS - CHANGING, 1)
+    _assert_as_uninterrupted(archive, reference)
+    flags = read_table(archive, "sightings", columns=["run_id", "new_version"]).to_pylist()
+    assert sum(f["new_version"] for f in flags if f["run_id"] == "crashy") == CHANGING
+
+
+def test_a_killed_attempt_leaves_raw_files_verify_names_and_loses_nothing(
+    before: tuple[Path, Path], reference: Path, tmp_path: Path
+) -> None:
+    archive = _copy(before, tmp_path)
+    killed("run", archive, "crashy", "stage:1", [str(before[1])])
+    shutil.rmtree(staging_dir(archive, "crashy"))  # as if the batch died before its marker
+    run([str(before[1])], RunConfig(str(archive), "crashy", batch_size=3))
+    _assert_as_uninterrupted(archive, reference)
+    result = verify(archive)
+    assert result.ok and len(result.unreferenced) == 1
+    assert result.unreferenced[0].name.startswith("raw/crashy")
+    assert [f.name for f in unreferenced_raw_files(archive)] == [result.unreferenced[0].name]
+
+
+@pytest.mark.parametrize("kill_at", ["commit:1", "commit:3"])
+def test_a_killed_reprocess_resumes_with_the_same_rebuild(before: tuple[Path, Path], tmp_path: Path, kill_at: str):
+    archive = _copy(before, tmp_path)
+    expected = Path(shutil.copytree(archive, tmp_path / "expected"))
+    reprocess(RunConfig(str(expected), "again", batch_size=3))
+    killed("reprocess", archive, "again", kill_at, [])
+    result = reprocess(RunConfig(str(archive), "again", batch_size=3))
+    assert result.documents == DOCS and result.stale == 0
+    assert fingerprint(archive) == fingerprint(expected)
+    assert damage(archive, expected).none
+
+
+def test_killed_at_random_moments_then_rerun_records_what_an_uninterrupted_run_does(
+    before: tuple[Path, Path], reference: Path, tmp_path: Path
+) -> None:
+    archive = _copy(before, tmp_path)
+    command = cli("run", str(before[1]), "--archive", str(archive), "--run-id", "crashy", "--batch-size", "3",
+                  "--workers", "1")
+    chance = random.Random(12)
+    for _ in range(3):
+        if killed_after(command, chance.uniform(2.0, 6.0)) is not None:
+            break  # it finished before the kill: nothing left to interrupt
+        assert read_table(archive, "articles").num_rows >= DOCS  # readable, nothing of `before` lost
+    run([str(before[1])], RunConfig(str(archive), "crashy", batch_size=3))
+    _assert_as_uninterrupted(archive, reference)

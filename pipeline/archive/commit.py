@@ -2,7 +2,10 @@
 
 Every table append carries the run's metadata and a Delta app transaction (`run:<run_id>`), so a
 re-run of a committed run id writes nothing, and a commit interrupted between tables completes
-the missing ones on the next attempt."""
+the missing ones on the next attempt. Each append lands on the version after the snapshot it was
+computed from or is recomputed (`optimistic.py`), so concurrent writers never assign a version
+twice; a resumed commit assigns against the articles version before its own articles commit, so
+it records exactly what the interrupted attempt would have."""
 
 from __future__ import annotations
 
@@ -15,12 +18,16 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from deltalake import CommitProperties, DeltaTable, Transaction, WriterProperties, write_deltalake
+from deltalake import DeltaTable
+from deltalake.exceptions import DeltaError
 
 from pipeline.archive.layout import table_path
+from pipeline.archive.lease import new_holder
+from pipeline.archive.optimistic import app_id, commit_on, optimistic
 from pipeline.archive.reader import read_table
 from pipeline.archive.schema import TABLES, contract
 from pipeline.archive.staging import drop_staging, read_staged
+from pipeline.archive.versions import Assignment, assign_versions
 
 # History must never expire silently: keep the log and removed files for ten years.
 RETENTION_DAYS = 3650
@@ -28,7 +35,6 @@ TABLE_CONFIGURATION = {
     "delta.logRetentionDuration": f"interval {RETENTION_DAYS} days",
     "delta.deletedFileRetentionDuration": f"interval {RETENTION_DAYS} days",
 }
-_WRITER = WriterProperties(compression="ZSTD")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,25 +57,31 @@ class RunSummary:
     articles_version: int
     already_committed: bool = False
     report: str | None = None  # path of the run report, once written
-
-
-def app_id(run_id: str) -> str:
-    return f"run:{run_id}"
+    stale: int = 0  # staged rows left out because the document moved on (see versions.py)
 
 
 def ensure_tables(root: Path) -> None:
-    """Create the tables that do not exist yet, with their contract schema and retention."""
+    """Create the tables that do not exist yet, with their contract schema and retention.
+
+    Two writers may create a table at the same moment: the one whose first log entry loses finds the
+    table there and goes on."""
     for table in TABLES:
         path = table_path(root, table)
-        if not DeltaTable.is_deltatable(str(path)):
-            path.mkdir(parents=True, exist_ok=True)
+        if DeltaTable.is_deltatable(str(path)):
+            continue
+        path.mkdir(parents=True, exist_ok=True)
+        try:
             DeltaTable.create(
                 str(path),
                 schema=contract(table).schema,
+                mode="ignore",
                 name=table,
                 description=f"newsarchive {table} (schema v{contract(table).version})",
                 configuration=TABLE_CONFIGURATION,
             )
+        except DeltaError:
+            if not DeltaTable.is_deltatable(str(path)):
+                raise
 
 
 def is_committed(root: Path, run_id: str) -> bool:
@@ -78,83 +90,50 @@ def is_committed(root: Path, run_id: str) -> bool:
     return DeltaTable.is_deltatable(str(path)) and DeltaTable(str(path)).transaction_version(app_id(run_id)) is not None
 
 
-def _latest_versions(root: Path) -> dict[str, tuple[int, str]]:
-    current = read_table(root, "articles", columns=["doc_id", "version", "text_sha256"])
-    latest: dict[str, tuple[int, str]] = {}
-    for doc, version, sha in zip(*(current[c].to_pylist() for c in current.column_names), strict=True):
-        if doc not in latest or version > latest[doc][0]:
-            latest[doc] = (version, sha)
-    return latest
-
-
-def _assign_versions(root: Path, run_id: str) -> tuple[list[int], list[bool]]:
-    """For every staged article row in order: its version and whether it is new."""
-    latest = _latest_versions(root)
-    versions: list[int] = []
-    is_new: list[bool] = []
-    for batch in read_staged(root, run_id, "articles", columns=["doc_id", "text_sha256"]):
-        for doc, sha in zip(batch["doc_id"].to_pylist(), batch["text_sha256"].to_pylist(), strict=True):
-            version, known_sha = latest.get(doc, (0, None))
-            changed = sha != known_sha
-            if changed:
-                version += 1
-                latest[doc] = (version, sha)
-            versions.append(version)
-            is_new.append(changed)
-    return versions, is_new
-
-
-def _new_article_batches(root: Path, run_id: str, versions: list[int], is_new: list[bool]) -> Iterator[pa.RecordBatch]:
+def _new_article_batches(root: Path, run_id: str, assignment: Assignment) -> Iterator[pa.RecordBatch]:
     schema = contract("articles").schema
     offset = 0
     for batch in read_staged(root, run_id, "articles"):
         n = batch.num_rows
-        table = pa.Table.from_batches([batch]).set_column(
-            batch.schema.get_field_index("version"), "version", pa.array(versions[offset : offset + n], pa.int64())
-        )
-        table = table.filter(pa.array(is_new[offset : offset + n])).cast(schema)
+        versions = pa.array(assignment.versions[offset : offset + n], pa.int64())
+        written = [new and keep for new, keep in zip(assignment.is_new[offset : offset + n],
+                                                     assignment.kept[offset : offset + n], strict=True)]
+        table = pa.Table.from_batches([batch]).set_column(batch.schema.get_field_index("version"), "version", versions)
         offset += n
-        yield from table.to_batches()
+        yield from table.filter(pa.array(written, pa.bool_())).cast(schema).to_batches()
 
 
-def _sightings(root: Path, run_id: str, versions: list[int], is_new: list[bool]) -> pa.Table:
+def _sightings(root: Path, run_id: str, assignment: Assignment) -> pa.Table:
     schema = contract("sightings").schema
     columns = ["doc_id", "captured_at", "raw_sha256", "raw_ref"]
     batches = list(read_staged(root, run_id, "articles", columns=columns))
     if not batches:
         return schema.empty_table()
     staged = pa.Table.from_batches(batches)
-    return pa.table(
+    seen = pa.table(
         {
             "doc_id": staged["doc_id"],
-            "version": pa.array(versions, pa.int64()),
-            "new_version": pa.array(is_new),
-            "run_id": pa.array([run_id] * len(versions)),
+            "version": pa.array(assignment.versions, pa.int64()),
+            "new_version": pa.array(assignment.is_new, pa.bool_()),
+            "run_id": pa.array([run_id] * staged.num_rows, pa.string()),
             "captured_at": staged["captured_at"],
             "raw_sha256": staged["raw_sha256"],
             "raw_ref": staged["raw_ref"],
         }
-    ).cast(schema)
-
-
-def _append(root: Path, table: str, data: Any, run_id: str, metadata: dict[str, str]) -> bool:
-    """Append `data` as one commit unless this run already committed to `table`."""
-    path = str(table_path(root, table))
-    if DeltaTable(path).transaction_version(app_id(run_id)) is not None:
-        return False
-    write_deltalake(
-        path,
-        data,
-        mode="append",
-        writer_properties=_WRITER,
-        commit_properties=CommitProperties(
-            custom_metadata=metadata, app_transactions=[Transaction(app_id(run_id), 1)]
-        ),
     )
-    return True
+    return seen.filter(pa.array(assignment.kept, pa.bool_())).cast(schema)
 
 
-def _commit_metadata(meta: RunMetadata, counts: dict[str, int]) -> dict[str, str]:
+def _counts(assignment: Assignment, rejects: int) -> dict[str, int]:
+    return {
+        "documents": len(assignment.versions) + rejects,
+        "new_versions": assignment.new_versions,
+        "sightings": assignment.sightings,
+        "rejects": rejects,
+    }
+
+
+def _commit_metadata(meta: RunMetadata, counts: dict[str, int], assignment: Assignment) -> dict[str, str]:
     values = {
         "run_id": meta.run_id,
         "dag_id": meta.dag_id or "",
@@ -162,36 +141,54 @@ def _commit_metadata(meta: RunMetadata, counts: dict[str, int]) -> dict[str, str
         "pipeline_version": meta.pipeline_version,
         "library_versions": json.dumps(meta.library_versions, sort_keys=True),
         **{k: str(v) for k, v in counts.items()},
+        "assigned_against": str(assignment.read_version),
+        "stale": str(len(assignment.stale)),
     }
     return {f"newsarchive.{k}": v for k, v in values.items()}
 
 
-def commit_run(root: Path, meta: RunMetadata, now: datetime) -> RunSummary:
-    """Commit every staged batch of the run: one new version of each table, then drop the staging."""
-    ensure_tables(root)
-    if is_committed(root, meta.run_id):
-        return summary_of(root, meta.run_id)
-    versions, is_new = _assign_versions(root, meta.run_id)
-    rejects = pa.Table.from_batches(list(read_staged(root, meta.run_id, "rejects")), contract("rejects").schema)
-    counts = {
-        "documents": len(versions) + rejects.num_rows,
-        "new_versions": sum(is_new),
-        "sightings": len(versions) - sum(is_new),
-        "rejects": rejects.num_rows,
-    }
-    metadata = _commit_metadata(meta, counts)
-    articles_schema = contract("articles").schema
-    _append(
-        root,
-        "articles",
-        pa.RecordBatchReader.from_batches(articles_schema, _new_article_batches(root, meta.run_id, versions, is_new)),
-        meta.run_id,
-        metadata,
-    )
-    _append(root, "sightings", _sightings(root, meta.run_id, versions, is_new), meta.run_id, metadata)
-    _append(root, "rejects", rejects.cast(contract("rejects").schema), meta.run_id, metadata)
-    articles_version = _version_with_transaction(root, "articles", meta.run_id)
-    run_row = {
+def _own_commit(dt: DeltaTable, run_id: str) -> int | None:
+    """The version of `dt` whose commit carries the run, or None when the run has not committed to it."""
+    if dt.transaction_version(app_id(run_id)) is None:
+        return None
+    for entry in dt.history():
+        if entry.get("newsarchive.run_id") == run_id:
+            return int(entry["version"])
+    raise LookupError(f"{dt.table_uri} holds the transaction of run {run_id} but no commit carrying it")
+
+
+def commit_articles(root: Path, meta: RunMetadata, rejects: int, holder: str) -> Assignment:
+    """Append the run's new versions as the articles version right after the one they were assigned
+    against; when the run committed them already, the assignment that commit was made with."""
+
+    def attempt() -> Assignment:
+        dt = DeltaTable(str(table_path(root, "articles")))
+        own = _own_commit(dt, meta.run_id)
+        if own is not None:
+            return assign_versions(root, meta.run_id, own - 1)
+        assignment = assign_versions(root, meta.run_id, dt.version())
+        rows = pa.RecordBatchReader.from_batches(
+            contract("articles").schema, _new_article_batches(root, meta.run_id, assignment)
+        )
+        commit_on(dt, rows, _commit_metadata(meta, _counts(assignment, rejects), assignment), meta.run_id)
+        return assignment
+
+    return optimistic(root, attempt, holder)
+
+
+def append_once(root: Path, table: str, data: pa.Table, run_id: str, metadata: dict[str, str], holder: str) -> None:
+    """Append `data` to `table` as one commit, unless the run committed to it already."""
+
+    def attempt() -> None:
+        dt = DeltaTable(str(table_path(root, table)))
+        if dt.transaction_version(app_id(run_id)) is None:
+            commit_on(dt, data, metadata, run_id)
+
+    optimistic(root, attempt, holder)
+
+
+def _run_row(meta: RunMetadata, now: datetime, counts: dict[str, int], articles_version: int) -> pa.Table:
+    row = {
         "run_id": meta.run_id,
         "dag_id": meta.dag_id,
         "logical_date": meta.logical_date,
@@ -202,17 +199,26 @@ def commit_run(root: Path, meta: RunMetadata, now: datetime) -> RunSummary:
         **counts,
         "articles_version": articles_version,
     }
-    _append(root, "runs", pa.Table.from_pylist([run_row], contract("runs").schema), meta.run_id, metadata)
+    return pa.Table.from_pylist([row], contract("runs").schema)
+
+
+def commit_run(root: Path, meta: RunMetadata, now: datetime) -> RunSummary:
+    """Commit every staged batch of the run: one new version of each table, then drop the staging."""
+    ensure_tables(root)
+    if is_committed(root, meta.run_id):
+        drop_staging(root, meta.run_id)  # left behind when the last attempt died after its runs row
+        return summary_of(root, meta.run_id)
+    holder = new_holder()
+    rejects = pa.Table.from_batches(list(read_staged(root, meta.run_id, "rejects")), contract("rejects").schema)
+    assignment = commit_articles(root, meta, rejects.num_rows, holder)
+    counts = _counts(assignment, rejects.num_rows)
+    metadata = _commit_metadata(meta, counts, assignment)
+    articles_version = assignment.read_version + 1
+    append_once(root, "sightings", _sightings(root, meta.run_id, assignment), meta.run_id, metadata, holder)
+    append_once(root, "rejects", rejects.cast(contract("rejects").schema), meta.run_id, metadata, holder)
+    append_once(root, "runs", _run_row(meta, now, counts, articles_version), meta.run_id, metadata, holder)
     drop_staging(root, meta.run_id)
-    return RunSummary(meta.run_id, **counts, articles_version=articles_version)
-
-
-def _version_with_transaction(root: Path, table: str, run_id: str) -> int:
-    """The table version whose commit carries the run's metadata."""
-    for entry in DeltaTable(str(table_path(root, table))).history():
-        if entry.get("newsarchive.run_id") == run_id:
-            return int(entry["version"])
-    raise LookupError(f"no commit of run {run_id} in {table}")
+    return RunSummary(meta.run_id, **counts, articles_version=articles_version, stale=len(assignment.stale))
 
 
 def summary_of(root: Path, run_id: str) -> RunSummary:
@@ -223,4 +229,3 @@ def summary_of(root: Path, run_id: str) -> RunSummary:
     row = runs.to_pylist()[0]
     fields = {k: row[k] for k in ("documents", "new_versions", "sightings", "rejects", "articles_version")}
     return RunSummary(run_id, **fields, already_committed=True)
-

@@ -34,6 +34,8 @@ def table_history(root: Path, table: str) -> list[dict[str, Any]]:
                 "library_versions": json.loads(meta["library_versions"]) if "library_versions" in meta else None,
                 **{k: int(meta[k]) if k in meta else None for k in _COUNTS},
                 "rows_added": (commit.get("operationMetrics") or {}).get("num_added_rows"),
+                "assigned_against": int(meta["assigned_against"]) if "assigned_against" in meta else None,
+                "maintenance": meta.get("maintenance") or None,
             }
         )
     return entries

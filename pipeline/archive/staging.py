@@ -16,11 +16,12 @@ from typing import Any, Literal
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline.archive.layout import staging_dir
+from pipeline.archive.layout import STAGING_DIR, staging_dir
 from pipeline.archive.schema import contract
 
 Kind = Literal["articles", "rejects"]
 _MARKER = ".done"
+_PLAN = "rebuild-plan.parquet"
 
 
 def staged_schema(kind: Kind) -> pa.Schema:
@@ -73,6 +74,36 @@ def read_staged(root: Path, run_id: str, kind: Kind, columns: list[str] | None =
 
 def _subset(schema: pa.Schema, names: list[str]) -> pa.Schema:
     return pa.schema([schema.field(name) for name in names])
+
+
+def stage_rebuild_plan(root: Path, run_id: str, bases: dict[str, int]) -> None:
+    """Record which version of each document a reprocess rebuilds from (once, before its first batch)."""
+    directory = staging_dir(root, run_id)
+    directory.mkdir(parents=True, exist_ok=True)
+    plan = pa.table({"doc_id": list(bases), "version": pa.array(list(bases.values()), pa.int64())})
+    _atomic_write(plan, directory / _PLAN)
+
+
+def read_rebuild_plan(root: Path, run_id: str) -> dict[str, int] | None:
+    """doc id -> the version a reprocess rebuilt it from; None for a run that is not a reprocess."""
+    path = staging_dir(root, run_id) / _PLAN
+    if not path.exists():
+        return None
+    plan = pq.read_table(path)
+    return dict(zip(plan["doc_id"].to_pylist(), plan["version"].to_pylist(), strict=True))
+
+
+def staged_raw_files(root: Path) -> set[str]:
+    """WARC files that staged rows of any uncommitted run point at (their batches wait for a commit)."""
+    files: set[str] = set()
+    for path in (root / STAGING_DIR).glob("*/*.parquet"):
+        try:
+            if "raw_ref" in pq.read_schema(path).names:
+                refs = pq.read_table(path, columns=["raw_ref"])["raw_ref"].to_pylist()
+                files.update(ref["warc_file"] for ref in refs if ref)
+        except FileNotFoundError:  # the run committed and dropped its staging meanwhile: its rows are in the tables
+            continue
+    return files
 
 
 def drop_staging(root: Path, run_id: str) -> None:

@@ -2,7 +2,11 @@
 
 The raw bytes are read back through each document's latest raw pointer (no network, nothing
 re-captured) and go through the normal staging and commit, so a new version is written only
-where the cleaned text changed; unchanged documents are recorded as sightings."""
+where the cleaned text changed; unchanged documents are recorded as sightings.
+
+The versions it rebuilds from are recorded before the first batch (a resumed reprocess rebuilds the
+same ones), and the commit writes a rebuilt version only while it is still the document's latest:
+a document that got a newer version from a run in the meantime is left out and counted as stale."""
 
 from __future__ import annotations
 
@@ -18,7 +22,9 @@ from typing import Any
 import pyarrow.compute as pc
 
 from pipeline.archive.commit import RunSummary, is_committed
+from pipeline.archive.latest import latest_versions
 from pipeline.archive.reader import read_table
+from pipeline.archive.staging import drop_staging, read_rebuild_plan, stage_rebuild_plan
 from pipeline.audit.compare import step_changes
 from pipeline.capture.capture import Capture
 from pipeline.capture.warc import read_raw
@@ -38,15 +44,18 @@ class Reprocessed:
     documents: int  # latest document versions read back
     changed: int  # of those, how many got a new version
     by_step: dict[str, int]  # step -> changed documents whose edits of that step differ
+    stale: int = 0  # rebuilt documents left out: a run wrote a newer version before the commit
 
 
-def latest_rows(root: Path) -> list[dict[str, Any]]:
-    """The latest version of every document, in doc id order."""
-    latest: dict[str, dict[str, Any]] = {}
-    for row in read_table(root, "articles", columns=_COLUMNS).to_pylist():
-        if row["doc_id"] not in latest or row["version"] > latest[row["doc_id"]]["version"]:
-            latest[row["doc_id"]] = row
-    return [latest[doc] for doc in sorted(latest)]
+def rows_to_rebuild(root: Path, run_id: str) -> list[dict[str, Any]]:
+    """The latest version of every document as this reprocess first read it, in doc id order."""
+    plan = read_rebuild_plan(root, run_id)
+    if plan is None:
+        latest = latest_versions(root, _COLUMNS)
+        stage_rebuild_plan(root, run_id, {doc: row["version"] for doc, row in latest.items()})
+        return [latest[doc] for doc in sorted(latest)]
+    rows = read_table(root, "articles", columns=_COLUMNS, where=pc.field("doc_id").isin(list(plan))).to_pylist()
+    return sorted((row for row in rows if plan[row["doc_id"]] == row["version"]), key=lambda row: row["doc_id"])
 
 
 def recapture(root: Path, row: dict[str, Any]) -> Capture:
@@ -74,9 +83,10 @@ def reprocess(
     """Re-clean the latest version of every document as run `config.run_id`."""
     root = Path(config.archive_root)
     if is_committed(root, config.run_id):
+        drop_staging(root, config.run_id)
         raise ArchiveError(f"run {config.run_id} is committed already: reprocess under a new run id")
     started_at = clock()
-    rows = latest_rows(root)
+    rows = rows_to_rebuild(root, config.run_id)
     for batch, members in batches(rows, config.batch_size):
         stage_captures([recapture(root, row) for row in members], batch, config, pool, on_document)
     summary = commit(config, started_at, clock)
@@ -87,4 +97,4 @@ def reprocess(
     for new in written.to_pylist():
         steps = [change.step for change in step_changes(before[new["doc_id"]]["edits"], new["edits"])]
         by_step.update(steps or [UNATTRIBUTED])
-    return Reprocessed(summary, len(rows), written.num_rows, dict(by_step.most_common()))
+    return Reprocessed(summary, len(rows), written.num_rows, dict(by_step.most_common()), summary.stale)

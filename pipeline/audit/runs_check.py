@@ -1,11 +1,15 @@
-"""The runs table against the Delta history: each run row has exactly one commit per table carrying
-its run id, with the same counts, and the rows those commits added add up to them."""
+"""The runs table against the Delta history and the rows: each run row has exactly one commit per
+table carrying its run id, with the same counts; the rows those commits added add up to them; the
+run's new-version sightings are exactly its articles rows; and its articles commit landed right
+after the version its versions were assigned against."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
+
+import pyarrow as pa
 
 from pipeline.archive.history import table_history
 from pipeline.archive.reader import read_table
@@ -56,6 +60,35 @@ def check_run(run: dict[str, Any], commits: dict[str, list[dict[str, Any]]], row
     articles = commits.get("articles", [])
     if len(articles) == 1 and articles[0]["version"] != run["articles_version"]:
         found.append(f"runs row says articles v{run['articles_version']}, its commit is v{articles[0]['version']}")
+    against = articles[0].get("assigned_against") if len(articles) == 1 else None
+    if against is not None and articles[0]["version"] != against + 1:
+        landed = articles[0]["version"]
+        found.append(f"versions were assigned against articles v{against}, the commit landed on v{landed}")
+    return found
+
+
+def sighting_flags(articles: pa.Table, sightings: pa.Table) -> dict[str, list[str]]:
+    """run id -> where its sightings' `new_version` flags disagree with the articles rows.
+
+    A run's new-version sightings must be exactly its articles rows, and every other sighting must
+    point at a version the articles table holds."""
+    written: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    for run, doc, version in zip(*(articles[c].to_pylist() for c in ("run_id", "doc_id", "version")), strict=True):
+        written[run].add((doc, version))
+    held = set().union(*written.values()) if written else set()
+    flagged: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    found: dict[str, list[str]] = defaultdict(list)
+    columns = ("run_id", "doc_id", "version", "new_version")
+    for run, doc, version, new in zip(*(sightings[c].to_pylist() for c in columns), strict=True):
+        if new:
+            flagged[run].add((doc, version))
+        elif (doc, version) not in held:
+            found[run].append(f"sighting of doc {doc} v{version}, a version the articles table does not hold")
+    for run in set(written) | set(flagged):
+        if unflagged := written[run] - flagged[run]:
+            found[run].append(f"{len(unflagged)} articles rows with no new_version sighting, e.g. {min(unflagged)}")
+        if extra := flagged[run] - written[run]:
+            found[run].append(f"{len(extra)} new_version sightings with no articles row of the run, e.g. {min(extra)}")
     return found
 
 
@@ -63,10 +96,15 @@ def run_problems(root: Path) -> dict[str, list[str]]:
     """run id -> what disagrees between its runs row, its commits and its rows (runs that agree map to [])."""
     commits = commits_by_run(root)
     rows = {table: Counter(read_table(root, table, columns=["run_id"])["run_id"].to_pylist()) for table in TABLES}
+    flags = sighting_flags(
+        read_table(root, "articles", columns=["run_id", "doc_id", "version"]),
+        read_table(root, "sightings", columns=["run_id", "doc_id", "version", "new_version"]),
+    )
     found: dict[str, list[str]] = {}
     for run in read_table(root, "runs").to_pylist():
         counts = {t: rows[t][run["run_id"]] for t in TABLES}
         found.setdefault(run["run_id"], []).extend(check_run(run, commits.get(run["run_id"], {}), counts))
+        found[run["run_id"]].extend(flags.get(run["run_id"], []))
     for run_id, tables in commits.items():
         if run_id not in found:
             found[run_id] = [f"commits in {', '.join(sorted(tables))} but no runs row "
@@ -75,11 +113,11 @@ def run_problems(root: Path) -> dict[str, list[str]]:
 
 
 def outside_commits(root: Path) -> list[Problem]:
-    """Commits that carry no run id: made by something other than the pipeline."""
+    """Commits that carry neither a run id nor the maintenance mark: made by something other than the pipeline."""
     problems = []
     for table in TABLES:
         for entry in table_history(root, table):
-            if not entry["run_id"] and entry["operation"] != "CREATE TABLE":
+            if not entry["run_id"] and not entry["maintenance"] and entry["operation"] != "CREATE TABLE":
                 detail = f"{entry['operation']} commit made outside the pipeline"
                 problems.append(Problem("runs", f"{table} v{entry['version']}", detail))
     return problems

@@ -1,18 +1,23 @@
 """Is anything missing or altered? Data files against the log, every row's text against its
-`text_sha256`, every raw pointer against its WARC record, and the runs table against the history."""
+`text_sha256`, versions unique and in capture order, every raw pointer against its WARC record, and
+the runs table against the history and the rows. Raw files no row points at are listed apart: they
+are left by killed attempts and lose nothing (maintenance removes them after a grace period)."""
 
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipeline.archive.raw_files import RawFile, unreferenced_raw_files
 from pipeline.archive.reader import open_table
 from pipeline.archive.schema import TABLES
 from pipeline.audit.problems import Problem
@@ -25,6 +30,7 @@ from pipeline.record import RawRef
 class Verification:
     checked: dict[str, int]  # what was checked: data files, rows, raw records, runs
     problems: list[Problem]
+    unreferenced: list[RawFile] = field(default_factory=list)  # raw files of killed attempts (not a problem)
 
     @property
     def ok(self) -> bool:
@@ -64,14 +70,14 @@ def check_files(root: Path, problems: list[Problem]) -> dict[str, list[str]]:
 
 
 def check_texts(files: list[str], problems: list[Problem]) -> int:
-    """Recompute `text_sha256` of every articles row; versions must be unique and 1..n per document."""
-    versions: dict[str, list[int]] = defaultdict(list)
+    """Recompute `text_sha256` of every articles row, then check each document's versions."""
+    captures: dict[str, list[tuple[int, datetime]]] = defaultdict(list)
     count = 0
     for path in files:
         try:
-            for row in _rows(path, ["doc_id", "version", "text", "text_sha256"]):
+            for row in _rows(path, ["doc_id", "version", "text", "text_sha256", "captured_at"]):
                 count += 1
-                versions[row["doc_id"]].append(row["version"])
+                captures[row["doc_id"]].append((row["version"], row["captured_at"]))
                 actual = hashlib.sha256(row["text"].encode("utf-8")).hexdigest()
                 if actual != row["text_sha256"]:
                     problems.append(
@@ -80,10 +86,28 @@ def check_texts(files: list[str], problems: list[Problem]) -> int:
                     )
         except (OSError, pa.ArrowException) as exc:
             problems.append(Problem("files", f"articles/{Path(path).name}", f"unreadable: {exc}"))
-    for doc, held in versions.items():
-        if sorted(held) != list(range(1, len(held) + 1)):
-            problems.append(Problem("versions", f"doc {doc}", f"versions {sorted(held)} are not 1..{len(held)}"))
+    for doc, held in captures.items():
+        problems.extend(Problem("versions", f"doc {doc}", detail) for detail in version_faults(held))
     return count
+
+
+def version_faults(held: list[tuple[int, datetime]]) -> list[str]:
+    """What is wrong with one document's (version, captured_at) rows: a version held twice, a gap,
+    or a version whose capture is older than its predecessor's (stale text restored over newer)."""
+    faults = [f"version {v} is held {n} times" for v, n in sorted(Counter(v for v, _ in held).items()) if n > 1]
+    versions = sorted({v for v, _ in held})
+    if versions != list(range(1, len(versions) + 1)):
+        faults.append(f"versions {versions} are not 1..{len(versions)}")
+    first_capture = {}
+    for version, captured in sorted(held):
+        first_capture.setdefault(version, captured)
+    ordered = sorted(first_capture.items())
+    for (before, earlier), (version, captured) in pairwise(ordered):
+        if captured < earlier:
+            which = "latest version" if version == ordered[-1][0] else "version"
+            faults.append(f"{which} {version} was captured {captured:%Y-%m-%d %H:%M:%S.%f}, before "
+                          f"v{before}'s capture {earlier:%Y-%m-%d %H:%M:%S.%f}: it restores older text")
+    return faults
 
 
 def _raw_pointers(files: dict[str, list[str]], problems: list[Problem]) -> dict[tuple[RawRef, str | None], list[str]]:
@@ -142,4 +166,4 @@ def verify(root: Path) -> Verification:
     raw = check_raw(root, files, problems)
     check_runs(root, problems)
     checked = {"data files": sum(len(f) for f in files.values()), "article rows": rows, "raw records": raw}
-    return Verification(checked, problems)
+    return Verification(checked, problems, unreferenced_raw_files(root))

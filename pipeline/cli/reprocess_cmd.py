@@ -43,6 +43,8 @@ def handle(args: argparse.Namespace) -> int:
         return 0
     print_summary(Path(root), summary)
     print(f"  reprocessed   {result.documents} documents, {result.changed} changed")
+    if result.stale:
+        print(f"  left out      {result.stale} documents a run gave a newer version while they were rebuilt")
     for step, count in result.by_step.items():
         print(f"    {step:<12}{count}")
     return 0

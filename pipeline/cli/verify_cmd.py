@@ -21,10 +21,14 @@ def handle(args: argparse.Namespace) -> int:
     result = verify(existing_archive(args.archive))
     if args.json:
         problems = [dataclasses.asdict(p) for p in result.problems]
-        print(json.dumps({"ok": result.ok, "checked": result.checked, "problems": problems}))
+        unreferenced = [dataclasses.asdict(f) for f in result.unreferenced]
+        print(json.dumps({"ok": result.ok, "checked": result.checked, "problems": problems,
+                          "unreferenced_raw_files": unreferenced}, default=str))
     else:
         print("checked " + ", ".join(f"{n} {what}" for what, n in result.checked.items()))
         for problem in result.problems:
             print(problem)
+        for raw in result.unreferenced:
+            print(f"unreferenced raw file (from an interrupted attempt, no row lost): {raw.name} ({raw.size} bytes)")
         print("OK" if result.ok else f"{len(result.problems)} problems")
     return 0 if result.ok else EXIT_PROBLEMS
