@@ -10,6 +10,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import pyarrow.compute as pc
 import pytest
 
 import pipeline.archive.commit as commit
@@ -88,6 +89,11 @@ def test_a_reprocess_overtaken_by_a_run_leaves_the_newer_text_alone(
     newest = latest_texts(archive)
     assert max(read_table(archive, "articles", columns=["version"])["version"].to_pylist()) == 2
     assert result.summary.sightings == DOCS - CHANGING
+    superseded = read_table(archive, "rejects").filter(pc.field("run_id") == "rebuild").to_pylist()
+    assert [row["reason"] for row in superseded] == ["superseded"] * CHANGING  # left out, not lost
+    assert all("rebuilt from v1, but the latest is now v2" in row["message"] and row["raw_size"] > 0
+               for row in superseded)
+    assert result.summary.rejects == CHANGING
     found = damage(archive, newest=newest)
     assert found.none, found
 

@@ -28,6 +28,8 @@ from pipeline.archive.reader import read_table
 from pipeline.archive.schema import TABLES, contract
 from pipeline.archive.staging import drop_staging, read_staged
 from pipeline.archive.versions import Assignment, assign_versions
+from pipeline.capture.warc import read_raw
+from pipeline.record import RawRef
 
 # History must never expire silently: keep the log and removed files for ten years.
 RETENTION_DAYS = 3650
@@ -124,12 +126,33 @@ def _sightings(root: Path, run_id: str, assignment: Assignment) -> pa.Table:
     return seen.filter(pa.array(assignment.kept, pa.bool_())).cast(schema)
 
 
+def _superseded(root: Path, run_id: str, assignment: Assignment) -> pa.Table:
+    """A `rejects` row (reason `superseded`) for every staged article row left out as stale, so its raw
+    capture stays reachable from the tables and the run's counts add up."""
+    schema = contract("rejects").schema
+    columns = ["source_uri", "doc_id", "raw_sha256", "raw_ref", "captured_at", "pipeline_version"]
+    staged = [row for batch in read_staged(root, run_id, "articles", columns=columns) for row in batch.to_pylist()]
+    left_out = (row for row, keep in zip(staged, assignment.kept, strict=True) if not keep)
+    rows = [
+        {
+            **row,
+            "run_id": run_id,
+            "reason": "superseded",
+            "message": why,
+            "raw_size": len(read_raw(root, RawRef(**row["raw_ref"])).payload) if row["raw_ref"] else 0,
+        }
+        for row, why in zip(left_out, assignment.stale, strict=True)
+    ]
+    return pa.Table.from_pylist(rows, schema)
+
+
 def _counts(assignment: Assignment, rejects: int) -> dict[str, int]:
+    """Counts of the run; `rejects` are the staged ones, to which the superseded rows add."""
     return {
         "documents": len(assignment.versions) + rejects,
         "new_versions": assignment.new_versions,
         "sightings": assignment.sightings,
-        "rejects": rejects,
+        "rejects": rejects + len(assignment.stale),
     }
 
 
@@ -215,7 +238,8 @@ def commit_run(root: Path, meta: RunMetadata, now: datetime) -> RunSummary:
     metadata = _commit_metadata(meta, counts, assignment)
     articles_version = assignment.read_version + 1
     append_once(root, "sightings", _sightings(root, meta.run_id, assignment), meta.run_id, metadata, holder)
-    append_once(root, "rejects", rejects.cast(contract("rejects").schema), meta.run_id, metadata, holder)
+    rejected = pa.concat_tables([rejects.cast(contract("rejects").schema), _superseded(root, meta.run_id, assignment)])
+    append_once(root, "rejects", rejected, meta.run_id, metadata, holder)
     append_once(root, "runs", _run_row(meta, now, counts, articles_version), meta.run_id, metadata, holder)
     drop_staging(root, meta.run_id)
     return RunSummary(meta.run_id, **counts, articles_version=articles_version, stale=len(assignment.stale))
