@@ -91,12 +91,9 @@ def pattern_rule(line: Line, patterns: ChromePatterns) -> str | None:
     if line.words > MAX_RULE_WORDS:
         return None
     text = line.text.strip("()[]{} ")
-    rules = patterns.line_rules
-    if line.words <= MAX_SHORT_RULE_WORDS:
-        rules = rules + patterns.short_line_rules
-    for name, regex in rules:
-        if regex.fullmatch(text):
-            return name
+    name = patterns.first_rule(text, short=line.words <= MAX_SHORT_RULE_WORDS)
+    if name:
+        return name
     if patterns.breadcrumb.match(line.text) and not is_sentence(line):
         return "breadcrumb"
     return None
@@ -153,7 +150,8 @@ class _Classifier:
 
     def run(self, model: LineModel) -> None:
         indices, features = self.features()
-        labels = viterbi(body_scores(features, model), model.switch_cost)
+        lines = [self.lines[index] for index in indices]
+        labels = viterbi(body_scores(features, model, lines), model.switch_cost)
         body = self._relabel(dict(zip(indices, labels, strict=True)))
         if body:
             self._find_title(body[0])
