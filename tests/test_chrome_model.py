@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import numpy as np
 import pytest
@@ -10,20 +11,32 @@ import pytest
 from pipeline.steps.chrome_model import (
     DEFAULT_PATH,
     OFF_PAGE,
+    PAGE_NAMES,
     body_scores,
     load_line_model,
+    page_features,
     parse_line_model,
-    stack_features,
-    stack_names,
+    tree_scores,
     viterbi,
 )
 
 
+@dataclass
+class Line:
+    text: str
+
+    @property
+    def words(self) -> int:
+        return len(self.text.split())
+
+
 def test_the_exported_trees_score_like_scikit_learn_did_at_training() -> None:
     """The model file stores sample feature rows with scikit-learn's scores for them."""
-    model, check = load_line_model(), json.loads(DEFAULT_PATH.read_text())["check"]
-    rows = [dict(zip(model.names, row, strict=True)) for row in check["rows"]]
-    assert body_scores(rows, model) == pytest.approx(check["scores"], abs=1e-9)
+    model, data = load_line_model(), json.loads(DEFAULT_PATH.read_text())
+    for stage, stored in ((model, data), (model.stage2, data.get("stage2"))):
+        if stored is not None:
+            check = stored["check"]
+            assert tree_scores(np.array(check["rows"]), stage) == pytest.approx(check["scores"], abs=1e-9)
 
 
 def test_a_tree_routes_each_row_to_its_leaf() -> None:
@@ -40,21 +53,28 @@ def test_viterbi_keeps_a_short_line_between_body_lines_and_drops_a_lone_one() ->
     assert viterbi([-3.0, 1.5, -3.0], 1.0) == [False, False, False]
 
 
-def test_the_second_stage_sees_the_first_stage_scores_around_each_line() -> None:
-    scores = np.arange(1.0, 21.0)  # line i scored i + 1
-    stacked = dict(zip(stack_names(), stack_features(scores)[4], strict=True))  # line 4, score 5
-    assert stacked["s1_self"] == 5.0
-    assert stacked["s1_prev_1"] == 4.0 and stacked["s1_next_3"] == 8.0
-    assert stacked["s1_mean_prev_5"] == pytest.approx((OFF_PAGE + 1 + 2 + 3 + 4) / 5)
-    assert stacked["s1_max_next_15"] == 20.0
-    assert stack_features(np.zeros(0)).shape == (0, len(stack_names()))
+def test_the_page_view_finds_the_article_block_its_title_and_repeated_shapes() -> None:
+    lines = [Line("Menu"), Line("Home"), Line("Solar plant opens in the desert"),
+             *[Line(f"The solar plant in the desert opened on day {i} with many guests.") for i in range(4)],
+             Line("Anna on 12 May at 4:47 pm said:"), Line("Bob on 13 May at 5:02 pm said:"),
+             Line("Menu")]
+    scores = np.array([-3.0, -3.0, -1.0, 3.0, 3.0, 3.0, 3.0, -2.0, -2.0, -3.0])
+    view = {name: column for name, column in zip(PAGE_NAMES, page_features(lines, scores).T, strict=True)}
+    assert view["in_article"].tolist() == [0, 0, 0, 1, 1, 1, 1, 0, 0, 0]
+    assert view["is_title"].tolist() == [0, 0, 1, 0, 0, 0, 0, 0, 0, 0]
+    assert view["title_overlap"][3] > 0.4 and view["title_overlap"][0] == 0.0
+    assert view["article_overlap"][3] > 0.5 and view["article_overlap"][7] == 0.0
+    assert view["shape_repeats"][7] > 0 and view["shape_repeats"][2] == 0.0
+    assert view["article_distance"][0] < 0 < view["article_distance"][9]
+    assert view["s1_prev_1"][0] == OFF_PAGE and view["s1_next_1"][0] == -3.0
 
 
-def test_a_second_stage_rescores_from_the_first_stage_scores_around_each_line() -> None:
-    stump = [[0, 0.5, 1, 2, 0.0], [0, 0.0, -1, -1, -1.0], [0, 0.0, -1, -1, 1.0]]  # -1 if feature <= 0.5 else 1
+def test_a_second_stage_rescores_from_the_page_view() -> None:
+    stump = [[1, 0.5, 1, 2, 0.0], [0, 0.0, -1, -1, -1.0], [0, 0.0, -1, -1, 1.0]]  # on column 1: s1_self
     model = parse_line_model({
-        "names": ["a"], "baseline": 0.0, "depth": 1, "trees": [stump], "switch_cost": 1.0,
-        "stage2": {"names": ["s1_next_1"], "baseline": 0.0, "depth": 1, "trees": [stump]},
+        "names": ["a"], "baseline": 0.0, "depth": 1, "trees": [[[0, 0.5, 1, 2, 0.0], [0, 0.0, -1, -1, -1.0],
+                                                               [0, 0.0, -1, -1, 1.0]]], "switch_cost": 1.0,
+        "stage2": {"names": ["a", *PAGE_NAMES], "baseline": 0.5, "depth": 1, "trees": [stump]},
     })
-    rows = [{"a": 0.0}, {"a": 1.0}, {"a": 1.0}]  # stage one: -1, 1, 1; stage two looks one line ahead
-    assert body_scores(rows, model) == [1.0, 1.0, -1.0]
+    rows = [{"a": 0.0}, {"a": 1.0}]  # stage one: -1, 1; stage two: 0.5 -1 and 0.5 + 1
+    assert body_scores(rows, model, [Line("x"), Line("y")]) == [-0.5, 1.5]

@@ -91,12 +91,9 @@ def pattern_rule(line: Line, patterns: ChromePatterns) -> str | None:
     if line.words > MAX_RULE_WORDS:
         return None
     text = line.text.strip("()[]{} ")
-    rules = patterns.line_rules
-    if line.words <= MAX_SHORT_RULE_WORDS:
-        rules = rules + patterns.short_line_rules
-    for name, regex in rules:
-        if regex.fullmatch(text):
-            return name
+    name = patterns.first_rule(text, short=line.words <= MAX_SHORT_RULE_WORDS)
+    if name:
+        return name
     if patterns.breadcrumb.match(line.text) and not is_sentence(line):
         return "breadcrumb"
     return None
@@ -128,7 +125,8 @@ class _Classifier:
         self.lines = lines
         self.patterns = patterns
         self.reasons: dict[int, str] = {}
-        self.rules: dict[int, str] = {}  # the pattern rules' share of `reasons`
+        self.rules: dict[int, str] = {}  # the verdicts the line model cannot overrule (pattern rules, ...)
+        self.closed: dict[int, str] = {}  # ... and lines after a heading that closes the article
         self.title: str | None = None
         self.author: str | None = None
         self.paragraphed = any(not line.text for line in lines[1:-1])  # blank lines part blocks
@@ -149,11 +147,13 @@ class _Classifier:
             self._remove_link_lists(first, last)
         indices = [index for index, line in enumerate(self.lines) if line.text]
         hints = [self._hints(index) for index in indices]
+        self.rules.update(self.closed)
         return indices, line_features([self.lines[index] for index in indices], hints)
 
     def run(self, model: LineModel) -> None:
         indices, features = self.features()
-        labels = viterbi(body_scores(features, model), model.switch_cost)
+        lines = [self.lines[index] for index in indices]
+        labels = viterbi(body_scores(features, model, lines), model.switch_cost)
         body = self._relabel(dict(zip(indices, labels, strict=True)))
         if body:
             self._find_title(body[0])
@@ -198,6 +198,7 @@ class _Classifier:
                 before = sum(prose[first:index])
                 if before >= (min(TEASER_AFTER_WORDS, TEASER_AFTER_SHARE * total) if comments else total / 2):
                     self._remove(range(index, last + 1), rule)
+                    self.closed.update({i: self.reasons[i] for i in range(index, last + 1) if self.lines[i].text})
                     last = index - 1
                     break
                 if not comments:

@@ -31,11 +31,15 @@ AFTER_HEADING = {"comments_heading": (0.3, 150), "teaser_heading": (0.5, math.in
 URL = re.compile(r"^\S*(?:https?://|www\.)\S*$")
 RUN_BORDER = 6  # prose this many lines beyond either end of a run of short lines borders it
 GAP_CAP = 60  # distances to the nearest prose line count up to this many lines
-# second stage: each line also sees the first-stage scores of the lines this far away, and their
-# mean and maximum over these spans on each side; beyond the page the score is OFF_PAGE
-STACK_OFFSETS = (1, 2, 3)
-STACK_SPANS = (5, 15)
+# second stage: the mean first-stage score over SPAN lines on each side (beyond the page OFF_PAGE);
+# the article block is found by a Viterbi pass at SEGMENT_COST; exact repeats count within REPEAT_SPAN
+SPAN = 5
 OFF_PAGE = -4.0
+SEGMENT_COST = 2.0
+TITLE_LOOKBACK = 15
+REPEAT_SPAN = 10
+SKELETON_DIGIT = re.compile(r"\d+")
+SKELETON_WORD = re.compile(r"[^\W\d_]+")
 
 
 class LineLike(Protocol):
@@ -60,7 +64,7 @@ class LineModel:
     value: np.ndarray
     depth: int
     switch_cost: float
-    stage2: LineModel | None = None  # scores the lines again from the matrix of [these features, stack_features]
+    stage2: LineModel | None = None  # scores the lines again from page_features
 
 
 def _own(line: LineLike, hints: dict[str, float]) -> dict[str, float]:
@@ -210,35 +214,95 @@ def tree_scores(x: np.ndarray, model: LineModel) -> np.ndarray:
     return model.baseline + model.value[node].sum(axis=1)
 
 
-def stack_names() -> list[str]:
-    """Names of the second-stage features, in the order of stack_features' columns."""
-    names = ["s1_self"]
-    names += [f"s1_{side}_{k}" for k in STACK_OFFSETS for side in ("prev", "next")]
-    names += [f"s1_{stat}_{side}_{k}" for k in STACK_SPANS for side in ("prev", "next") for stat in ("mean", "max")]
-    return names
+def _segments(labels: Sequence[bool]) -> list[tuple[int, int]]:
+    """(first, last) of each run of body labels."""
+    runs, first = [], None
+    for index, body in enumerate([*labels, False]):
+        if body and first is None:
+            first = index
+        elif not body and first is not None:
+            runs.append((first, index - 1))
+            first = None
+    return runs
 
 
-def stack_features(scores: np.ndarray) -> np.ndarray:
-    """Per line, the first-stage scores around it (columns named by stack_names)."""
-    n, pad = len(scores), max(*STACK_OFFSETS, *STACK_SPANS)
-    padded = np.concatenate([np.full(pad, OFF_PAGE), np.asarray(scores, dtype=float), np.full(pad, OFF_PAGE)])
-    here = np.arange(n) + pad
-    columns = [padded[here]]
-    for k in STACK_OFFSETS:
-        columns += [padded[here - k], padded[here + k]]
-    for k in STACK_SPANS:
-        windows = np.lib.stride_tricks.sliding_window_view(padded, k)  # windows[i] = padded[i : i + k]
-        prev, after = windows[here - k], windows[here + 1]
-        columns += [prev.mean(axis=1), prev.max(axis=1), after.mean(axis=1), after.max(axis=1)]
-    return np.column_stack(columns) if n else np.zeros((0, len(stack_names())))
+def _skeleton(text: str) -> str:
+    """A line's shape whatever its words: digit runs as 0, word runs as a, punctuation kept."""
+    return SKELETON_WORD.sub("a", SKELETON_DIGIT.sub("0", text))[:40]
 
 
-def body_scores(features: Sequence[dict[str, float]], model: LineModel) -> list[float]:
-    """Log-odds that each line is article body (from the second stage when the model has one)."""
+PAGE_NAMES = ("s1_self", "s1_prev_1", "s1_next_1", "s1_mean_prev", "s1_mean_next", "in_article",
+              "article_distance", "block_share", "is_title", "title_overlap", "article_overlap",
+              "shape_repeats", "repeats_near")
+
+
+def _overlap(words: set[str], other: Counter) -> float:
+    """Share of `words` that `other` holds."""
+    return sum(1 for word in words if other[word] > 0) / len(words) if words else 0.0
+
+
+def page_features(lines: Sequence[LineLike], scores: np.ndarray) -> np.ndarray:
+    """The second stage's view of the whole page, columns named by PAGE_NAMES: each line's
+    first-stage score and the scores around it, and where it stands to the article block the
+    first stage points at (the body run of largest summed score): inside it or how far, that
+    block's title (the heading-like line just above it) and the share of the line's words found
+    in the title and elsewhere in the block, how many lines share its shape (comment headers and
+    teaser pairs repeat theirs) and how many lines repeated on the page stand near it."""
+    n = len(lines)
+    s = np.asarray(scores, dtype=float)
+    if not n:
+        return np.zeros((0, len(PAGE_NAMES)))
+    padded = np.concatenate([np.full(SPAN, OFF_PAGE), s, np.full(SPAN, OFF_PAGE)])
+    cumulative = np.concatenate([[0.0], np.cumsum(padded)])
+    here = np.arange(n) + SPAN
+    runs = _segments(viterbi(s.tolist(), SEGMENT_COST)) or [(0, -1)]
+    masses = np.array([s[a : b + 1].sum() for a, b in runs])
+    first, last = runs[int(np.argmax(masses))]
+    top_mass = masses.max()
+    block_share = np.zeros(n)
+    for (a, b), mass in zip(runs, masses, strict=True):
+        block_share[a : b + 1] = mass / top_mass if top_mass > 0 else 0.0
+    index = np.arange(n)
+    inside = (index >= first) & (index <= last)
+    distance = np.where(index < first, -np.log1p(np.maximum(0, first - index)), np.log1p(np.maximum(0, index - last)))
+    title = next((i for i in range(first - 1, max(-1, first - 1 - TITLE_LOOKBACK), -1)
+                  if 3 <= lines[i].words <= 30 and not lines[i].text.endswith(".")), None)
+    words = [{t.lower() for t in TOKEN.findall(line.text) if len(t) > 2} for line in lines]
+    title_words = Counter(words[title]) if title is not None else Counter()
+    block_words: Counter = Counter()
+    for i in range(first, last + 1):
+        block_words.update(words[i])
+    title_overlap, article_overlap = np.zeros(n), np.zeros(n)
+    for i in range(n):
+        if inside[i]:
+            block_words.subtract(words[i])
+        article_overlap[i] = _overlap(words[i], block_words)
+        if inside[i]:
+            block_words.update(words[i])
+        if i != title:
+            title_overlap[i] = _overlap(words[i], title_words)
+    skeletons = [_skeleton(line.text) for line in lines]
+    skeleton_counts = Counter(skeletons)
+    text_counts = Counter(line.text for line in lines)
+    repeated = np.concatenate([[0], np.cumsum([text_counts[line.text] > 1 for line in lines])])
+    near = repeated[np.minimum(n, index + REPEAT_SPAN + 1)] - repeated[np.maximum(0, index - REPEAT_SPAN)]
+    is_title = index == (title if title is not None else -1)
+    return np.column_stack([
+        s, padded[here - 1], padded[here + 1],
+        (cumulative[here] - cumulative[here - SPAN]) / SPAN,
+        (cumulative[here + SPAN + 1] - cumulative[here + 1]) / SPAN,
+        inside, distance, block_share, is_title, title_overlap, article_overlap,
+        np.log1p([skeleton_counts[k] - 1 for k in skeletons]), np.log1p(near),
+    ]).astype(float)
+
+
+def body_scores(features: Sequence[dict[str, float]], model: LineModel, lines: Sequence[LineLike] = ()) -> list[float]:
+    """Log-odds that each line is article body (from the second stage when the model has one,
+    which also needs the `lines`)."""
     x = _matrix(features, model.names)
     scores = tree_scores(x, model)
     if model.stage2 is not None:
-        scores = tree_scores(np.hstack([x, stack_features(scores)]), model.stage2)
+        scores = tree_scores(np.hstack([x, page_features(lines, scores)]), model.stage2)
     return scores.tolist()
 
 
@@ -265,23 +329,19 @@ def viterbi(scores: Sequence[float], switch_cost: float) -> list[bool]:
     return labels[::-1]
 
 
-def parse_line_model(data: dict, among: Sequence[str] | None = None) -> LineModel:
+def parse_line_model(data: dict) -> LineModel:
     """The model from its JSON form: feature `names`, `baseline`, `depth`, `switch_cost` and `trees`, each
     a list of nodes [feature, threshold, left, right, value] (a leaf has left = right = -1); an
-    optional `stage2` holds the second stage's `names` (some of the first stage's and of
-    stack_names()), `baseline`, `depth` and `trees`. With `among`, the nodes test columns of a
-    matrix whose columns are `among` (the model's `names` must be among them)."""
+    optional `stage2` holds the second stage's `baseline`, `depth` and `trees` over the first stage's
+    features followed by PAGE_NAMES (its `names`)."""
     roots: list[int] = []
     columns: tuple[list, ...] = ([], [], [], [], [])  # feature, threshold, left, right, value
     for tree in data["trees"]:
         roots.append(len(columns[0]))
         for feature, threshold, left, right, value in tree:
             here = len(columns[0])
-            leaf = left < 0
             first = roots[-1]
-            if among is not None and not leaf:
-                feature = list(among).index(data["names"][feature])
-            node = (0, 0.0, here, here, value) if leaf else (feature, threshold, first + left, first + right, 0.0)
+            node = (0, 0.0, here, here, value) if left < 0 else (feature, threshold, first + left, first + right, 0.0)
             for column, item in zip(columns, node, strict=True):
                 column.append(item)
     feature, threshold, left, right, value = columns
@@ -289,8 +349,7 @@ def parse_line_model(data: dict, among: Sequence[str] | None = None) -> LineMode
         tuple(data["names"]), data["baseline"], np.array(roots, dtype=np.intp), np.array(feature, dtype=np.intp),
         np.array(threshold, dtype=float), np.array(left, dtype=np.intp), np.array(right, dtype=np.intp),
         np.array(value, dtype=float), data["depth"], data["switch_cost"],
-        parse_line_model({**data["stage2"], "switch_cost": 0.0}, [*data["names"], *stack_names()])
-        if data.get("stage2") else None,
+        parse_line_model({**data["stage2"], "switch_cost": 0.0}) if data.get("stage2") else None,
     )
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "chrome_patterns.toml"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ChromePatterns:
     """Compiled pattern rules: each `line_rules` entry is (rule name, whole-line regex);
     `short_line_rules` apply to short lines only."""
@@ -21,6 +21,23 @@ class ChromePatterns:
     teaser_headings: tuple[tuple[str, re.Pattern[str]], ...]
     breadcrumb: re.Pattern[str]
     byline: re.Pattern[str]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_long", _first_of(self.line_rules))
+        object.__setattr__(self, "_short", _first_of(self.line_rules + self.short_line_rules))
+
+    def first_rule(self, text: str, short: bool) -> str | None:
+        """The name of the first rule matching all of `text` (`short`: the short-line rules too)."""
+        regex, names = self._short if short else self._long
+        match = regex.fullmatch(text)
+        return names[int(match.lastgroup[1:])] if match else None
+
+
+def _first_of(rules: tuple[tuple[str, re.Pattern[str]], ...]) -> tuple[re.Pattern[str], list[str]]:
+    """One regex trying `rules` in order (an alternation tries its branches in order, so the
+    group that matches names the first rule that does), and the rule names by group."""
+    joined = "|".join(f"(?P<r{i}>{regex.pattern})" for i, (_, regex) in enumerate(rules))
+    return re.compile(joined, re.IGNORECASE), [name for name, _ in rules]
 
 
 def _alternation(regexes: list[str]) -> re.Pattern[str]:
