@@ -147,3 +147,31 @@ def spin_like_spinbot(name: str, text: str, synonyms: dict[str, list[str]], rate
         return 1, rng.choice(options)
 
     return _spin(name, text, choose)
+
+
+def write_other_spinner_sample(path: Path, count: int = 25) -> int:
+    """Vendor `count` held-out articles spun by `spin_like_spinbot` (JSON lines, gzip), for the test
+    floor that must run without the full WordNet file."""
+    synonyms = oewn_synonyms()
+    chosen = sorted(n for n in articles() if half(n) == "held-out")[:count]
+    texts = articles()
+    lines = []
+    for name in chosen:
+        spun = spin_like_spinbot(name, texts[name], synonyms)
+        lines.append(json.dumps({"name": name, "spun": spun.spun,
+                                 "phrases": [[p.start, p.end, p.original] for p in spun.phrases]}, ensure_ascii=False))
+    path.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0))
+    return len(lines)
+
+
+def read_other_spinner_sample(path: Path) -> list[SpunArticle]:
+    """The vendored sample, with the clean originals taken from the corpora."""
+    texts = articles()
+    rows = [json.loads(line) for line in gzip.decompress(path.read_bytes()).decode("utf-8").splitlines()]
+    return [SpunArticle(r["name"], texts[r["name"]], r["spun"], tuple(SpunPhrase(*p) for p in r["phrases"]))
+            for r in rows]
+
+
+if __name__ == "__main__":
+    target = Path(__file__).resolve().parents[1] / "tests" / "data" / "spun_other.jsonl.gz"
+    print(f"{write_other_spinner_sample(target)} articles → {target}")

@@ -18,11 +18,13 @@ from pipeline.despin.tokens import Word
 
 @dataclass(frozen=True, slots=True)
 class Margins:
-    """Log-probability a candidate must win by (natural log)."""
+    """Log-probability a candidate must win by (natural log), and the weight of the language model
+    against the candidate's log prior (under 1: less pull towards the commoner word)."""
 
     learned: float = 1.0
-    thesaurus: float = 4.0
+    thesaurus: float = 9.0
     two_way: float = 3.0
+    lm_weight: float = 0.7  # tuned with `learned` on the tuning half (bench/spin_tune.py)
 
     def required(self, lexicon: Lexicon, spun: tuple[str, ...], candidate: Candidate) -> float:
         base = self.learned if candidate.source == "learned" else self.thesaurus
@@ -56,15 +58,15 @@ def options(run: list[Word], lexicon: Lexicon, model: LanguageModel, margins: Ma
             spun = tuple(keys[first : first + length])
             previous = keys[first - 1] if first else BOUNDARY
             following = keys[first + length] if first + length < len(run) else None
-            spun_score = model.score(previous, spun, following)
+            spun_score = margins.lm_weight * model.score(previous, spun, following)
             for candidate in lexicon.candidates(spun):
-                score = model.score(previous, candidate.words, following) + math.log(candidate.prior)
+                score = margins.lm_weight * model.score(previous, candidate.words, following) + math.log(candidate.prior)
                 found.append(Option(first, length, candidate, spun_score, score,
                                     margins.required(lexicon, spun, candidate)))
     return found
 
 
-def decode(run: list[Word], found: list[Option], model: LanguageModel) -> list[Option]:
+def decode(run: list[Word], found: list[Option], model: LanguageModel, lm_weight: float = 1.0) -> list[Option]:
     """The options of the best path through the run (Viterbi over the last word written)."""
     keys = [w.key for w in run]
     starting: dict[int, list[Option]] = {}
@@ -75,10 +77,11 @@ def decode(run: list[Word], found: list[Option], model: LanguageModel) -> list[O
     best[0][BOUNDARY] = (0.0, None)
     for i in range(len(run)):
         for last, (score, chosen) in best[i].items():
-            _relax(best[i + 1], keys[i], score + model.logp(last, keys[i]), chosen)
+            _relax(best[i + 1], keys[i], score + lm_weight * model.logp(last, keys[i]), chosen)
             for option in starting.get(i, ()):
                 words = option.candidate.words
-                value = score + model.score(last, words, None) + math.log(option.candidate.prior) - option.required
+                value = (score + lm_weight * model.score(last, words, None) + math.log(option.candidate.prior)
+                         - option.required)
                 _relax(best[i + option.length], words[-1], value, (option, chosen))
     _score, chosen = max(best[-1].values(), key=lambda v: v[0])
     path = []
@@ -93,15 +96,16 @@ def _relax(slot: dict[str, tuple[float, tuple | None]], last: str, value: float,
         slot[last] = (value, chosen)
 
 
-def rescore(run: list[Word], path: list[Option], option: Option, model: LanguageModel) -> Option:
+def rescore(run: list[Word], path: list[Option], option: Option, model: LanguageModel,
+            lm_weight: float = 1.0) -> Option:
     """`option` scored in the decoded context (its neighbours as the path left them)."""
     first_written, last_written = _written(run, path)
     end = option.first + option.length
     previous = last_written[option.first - 1] if option.first else BOUNDARY
     following = first_written[end] if end < len(run) else None
     spun = tuple(w.key for w in run[option.first : end])
-    spun_score = model.score(previous, spun, following)
-    original = model.score(previous, option.candidate.words, following) + math.log(option.candidate.prior)
+    spun_score = lm_weight * model.score(previous, spun, following)
+    original = lm_weight * model.score(previous, option.candidate.words, following) + math.log(option.candidate.prior)
     return Option(option.first, option.length, option.candidate, spun_score, original, option.required)
 
 

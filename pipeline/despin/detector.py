@@ -21,9 +21,10 @@ _MIN_WORDS = 100
 
 @dataclass(frozen=True, slots=True)
 class DetectorSettings:
-    learned_gain: float = 2.0
+    learned_gain: float = 3.0
+    learned_weight: float = 2.0
     thesaurus_gain: float = 6.0
-    thesaurus_weight: float = 0.5
+    thesaurus_weight: float = 1.0
     threshold: float = 1.0  # spin score above which a document is repaired
 
 
@@ -50,7 +51,7 @@ def evidence_of(text: str, scored: dict[tuple[int, int], tuple[str, Option]], ru
     for spun, option in scored.values():
         learned = option.candidate.source == "learned"
         if option.gain >= (settings.learned_gain if learned else settings.thesaurus_gain):
-            weight = 1.0 if learned else settings.thesaurus_weight
+            weight = settings.learned_weight if learned else settings.thesaurus_weight
             found.append(Evidence(spun, option.candidate.original, option.candidate.source, weight, option.gain))
     for rule, match in _always_index(rules).matches(text):
         found.append(Evidence(match.group(), rule.original, f"table:{rule.id}", rule.weight))

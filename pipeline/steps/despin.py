@@ -77,7 +77,7 @@ def despin_text(text: str, settings: DespinSettings = DespinSettings(), lexicon:
     decisions = []
     for run, run_options in zip(word_runs, found, strict=True):
         if run_options:
-            decisions += _decide(text, run, run_options, model, explain)
+            decisions += _decide(text, run, run_options, model, settings.margins.lm_weight, explain)
     edits = tuple(Edit(STEP, "replace", d.start, d.end, d.spun, d.original, d.reason(model))
                   for d in decisions if d.taken) if repaired else ()
     return DespinResult(apply_edits(text, list(edits)), edits, score, fingerprints, tuple(evidence), repaired,
@@ -95,14 +95,14 @@ def _best_per_span(text: str, word_runs: list[list[Word]], found: list[list[Opti
     return best
 
 
-def _decide(text: str, run: list[Word], run_options: list[Option], model: LanguageModel,
+def _decide(text: str, run: list[Word], run_options: list[Option], model: LanguageModel, lm_weight: float,
             explain: bool) -> list[Decision]:
-    path = decode(run, run_options, model)
+    path = decode(run, run_options, model, lm_weight)
     weighed = run_options if explain else path
     chosen = {id(o) for o in path}
     decisions = []
     for option in weighed:
-        scored = rescore(run, path, option, model)
+        scored = rescore(run, path, option, model, lm_weight)
         start, end = run[option.first].start, run[option.first + option.length - 1].end
         spun = text[start:end]
         decisions.append(Decision(start, end, spun, restore_case(spun, option.candidate.original), scored,
