@@ -15,7 +15,7 @@ from pipeline.steps.despin import DespinSettings
 
 def main() -> None:
     spun = [spin_like_seed002(n, t) for n, t in articles().items() if half(n) == "tune"]
-    for learned, lm_weight in [(0.5, 0.7), (1.0, 0.7)]:
+    for learned, lm_weight in [(1.0, 0.7)]:
         scores = evaluate(spun, DespinSettings(margins=Margins(learned=learned, lm_weight=lm_weight)))
         print(f"learned={learned} lm_weight={lm_weight} restored={scores.restored_share:.4f} "
               f"wrong/100={scores.wrong_per_100:.4f} misrestored={scores.misrestored}", flush=True)

@@ -1,9 +1,10 @@
 """Document-level detection: is there evidence of spinning at all? A document without it is untouched.
 
 Evidence is a learned pair whose original fits its context better than the spun form does (by at
-least `learned_gain`), a thesaurus synonym that fits better by at least `thesaurus_gain`, and the
-hits of the reversal table's `always` rows (phrases no editor writes). The score is the weight of
-the evidence per 100 words (texts shorter than 100 words count as 100).
+least `learned_gain`), with the hits of the reversal table's `always` rows (phrases no editor
+writes); or, for spinners no pair has shown, thesaurus synonyms that fit better by at least
+`thesaurus_gain`. Each kind is weighed per 100 words (texts shorter than 100 words count as 100);
+the score is the larger of the two, so one spinner's traces need not add up with the other's.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ _MIN_WORDS = 100
 class DetectorSettings:
     learned_gain: float = 3.0
     learned_weight: float = 2.0
-    thesaurus_gain: float = 6.0
-    thesaurus_weight: float = 1.0
+    thesaurus_gain: float = 2.0
+    thesaurus_weight: float = 1.25
     threshold: float = 1.0  # spin score above which a document is repaired
 
 
@@ -63,7 +64,14 @@ def _always_index(rules: tuple[SpinRule, ...]) -> RuleIndex:
     return index_of(tuple(r for r in rules if r.scope == "always" and r.weight > 0))
 
 
-def spin_score(text: str, evidence: list[Evidence]) -> float:
-    """Weight of the evidence per 100 words."""
+def scores_by_kind(text: str, evidence: list[Evidence]) -> dict[str, float]:
+    """Evidence weight per 100 words of each kind: `learned` (pairs and table rows) and `thesaurus`."""
     words = max(len(_WORDS.findall(text)), _MIN_WORDS)
-    return round(100 * sum(e.weight for e in evidence) / words, 3)
+    thesaurus = sum(e.weight for e in evidence if e.source == "thesaurus")
+    learned = sum(e.weight for e in evidence) - thesaurus
+    return {"learned": round(100 * learned / words, 3), "thesaurus": round(100 * thesaurus / words, 3)}
+
+
+def spin_score(text: str, evidence: list[Evidence]) -> float:
+    """The larger of the two kinds' scores."""
+    return max(scores_by_kind(text, evidence).values())

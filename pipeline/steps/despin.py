@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from pipeline.config import CleanConfig
 from pipeline.despin.decoder import Margins, Option, decode, options, rescore
-from pipeline.despin.detector import DetectorSettings, Evidence, evidence_of, spin_score
+from pipeline.despin.detector import DetectorSettings, Evidence, evidence_of, scores_by_kind
 from pipeline.despin.language_model import LanguageModel, packaged_model
 from pipeline.despin.lexicon import Lexicon, load_lexicon
 from pipeline.despin.tokens import Word, runs
@@ -69,15 +69,19 @@ def despin_text(text: str, settings: DespinSettings = DespinSettings(), lexicon:
     found = [options(run, lexicon, model, settings.margins) for run in word_runs]
     evidence = evidence_of(text, _best_per_span(text, word_runs, found), rules or load_spin_table(),
                            settings.detector)
-    score = spin_score(text, evidence)
+    by_kind = scores_by_kind(text, evidence)
+    score = max(by_kind.values())
     fingerprints = tuple(dict.fromkeys(e.spun.lower() for e in evidence))
     repaired = score > settings.detector.threshold
     if not repaired and not explain:
         return DespinResult(text, (), score, fingerprints, tuple(evidence), False)
+    # a source's candidates are used only where that kind of evidence is over the threshold
+    allowed = {kind for kind, value in by_kind.items() if value > settings.detector.threshold} or set(by_kind)
     decisions = []
     for run, run_options in zip(word_runs, found, strict=True):
-        if run_options:
-            decisions += _decide(text, run, run_options, model, settings.margins.lm_weight, explain)
+        usable = [o for o in run_options if o.candidate.source in allowed]
+        if usable:
+            decisions += _decide(text, run, usable, model, settings.margins.lm_weight, explain)
     edits = tuple(Edit(STEP, "replace", d.start, d.end, d.spun, d.original, d.reason(model))
                   for d in decisions if d.taken) if repaired else ()
     return DespinResult(apply_edits(text, list(edits)), edits, score, fingerprints, tuple(evidence), repaired,
