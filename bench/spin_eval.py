@@ -29,6 +29,7 @@ from bench.spin_simulate import (
     spin_like_seed002,
     spin_like_spinbot,
 )
+from pipeline.despin.lexicon import Lexicon
 from pipeline.edits import apply_edits
 from pipeline.record import Edit
 from pipeline.steps.despin import DespinSettings, despin_text
@@ -80,10 +81,10 @@ def score_article(spun: SpunArticle, edits: tuple[Edit, ...]) -> tuple[int, int,
     return restored, wrong, misrestored
 
 
-def evaluate(spun_articles: list[SpunArticle], settings: DespinSettings) -> Scores:
+def evaluate(spun_articles: list[SpunArticle], settings: DespinSettings, lexicon: Lexicon | None = None) -> Scores:
     totals = [0, 0, 0, 0, 0]
     for article in spun_articles:
-        result = despin_text(article.spun, settings)
+        result = despin_text(article.spun, settings, lexicon)
         restored, wrong, misrestored = score_article(article, result.edits)
         for i, value in enumerate((len(_WORDS.findall(article.original)), len(article.phrases), restored, wrong,
                                    misrestored)):

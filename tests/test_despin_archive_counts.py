@@ -17,7 +17,7 @@ from pipeline.despin.archive_counts import (
     update_archive_lm,
     versions,
 )
-from pipeline.despin.language_model import model_with, packaged_model
+from pipeline.despin.language_model import archive_model, model_with, packaged_model
 from pipeline.steps.despin import DespinSettings, despin_text
 
 
@@ -54,8 +54,9 @@ def test_archive_counts_adapt_the_model_and_are_named_in_the_edit_reason(tmp_pat
     assert path is not None
     counts = read_counts(path)
     adapted = model_with(counts)
+    assert archive_model(str(path)).fingerprint == counts.sha256
     assert adapted.logp("the", "zorbly") > packaged_model().logp("the", "zorbly") + 5
     spun = ("It is one among the largest firms within the area, fairly than a posh interplay. ") * 4
     result = despin_text(spun, DespinSettings(), model=adapted)
-    assert result.edits and all(e.reason.endswith(f"lm={counts.sha256[:12]}") for e in result.edits)
+    assert result.edits and all(e.reason.endswith(f"lm={counts.sha256}") for e in result.edits)
     assert all(e.reason.endswith("lm=base") for e in despin_text(spun).edits)

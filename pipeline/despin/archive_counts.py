@@ -2,7 +2,7 @@
 
 Each version is `models/despin-lm/<version>.json.gz` under the archive root, holding all counts so
 far (a new version adds the newly committed documents to the previous one). A row repaired with a
-version records the artefact's sha256 prefix in its edit reasons (`lm=`), so a reprocess can say
+version records the artefact's sha256 in its edit reasons (`lm=`), so a reprocess can say
 which model repaired what.
 """
 
@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 from pipeline.despin.tokens import runs
@@ -44,7 +45,7 @@ def count_texts(texts: Iterable[str]) -> ArchiveCounts:
         for run in runs(text):
             keys = [w.key for w in run]
             unigram.update(keys)
-            bigram.update(f"{a} {b}" for a, b in zip(keys, keys[1:], strict=False))
+            bigram.update(f"{a} {b}" for a, b in pairwise(keys))
     return ArchiveCounts(dict(unigram), dict(bigram), documents)
 
 
@@ -92,7 +93,8 @@ def latest_counts(archive_root: Path) -> ArchiveCounts | None:
     return read_counts(existing[-1]) if existing else None
 
 
-def update_archive_lm(archive_root: Path, documents: Iterable[tuple[str, float | None]], threshold: float) -> Path | None:
+def update_archive_lm(archive_root: Path, documents: Iterable[tuple[str, float | None]],
+                      threshold: float) -> Path | None:
     """Add the committed documents scored unspun (spin score at most `threshold`) to the archive's
     counts as a new version; returns its path, or None when no document qualified."""
     fresh = count_texts(text for text, score in documents if score is not None and score <= threshold)

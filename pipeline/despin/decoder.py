@@ -60,7 +60,8 @@ def options(run: list[Word], lexicon: Lexicon, model: LanguageModel, margins: Ma
             following = keys[first + length] if first + length < len(run) else None
             spun_score = margins.lm_weight * model.score(previous, spun, following)
             for candidate in lexicon.candidates(spun):
-                score = margins.lm_weight * model.score(previous, candidate.words, following) + math.log(candidate.prior)
+                fit = model.score(previous, candidate.words, following)
+                score = margins.lm_weight * fit + math.log(candidate.prior)
                 found.append(Option(first, length, candidate, spun_score, score,
                                     margins.required(lexicon, spun, candidate)))
     return found

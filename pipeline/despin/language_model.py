@@ -8,13 +8,13 @@ Archive counts (`archive_counts.ArchiveCounts`) adapt both by Dirichlet smoothin
 
 from __future__ import annotations
 
-import hashlib
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
-from pipeline.despin.archive_counts import ArchiveCounts
+from pipeline.despin.archive_counts import ArchiveCounts, read_counts
 
 BOUNDARY = "<s>"  # the start of a sentence or of a run of words after punctuation
 _BACKOFF = 0.4  # stupid backoff factor (Brants et al. 2007)
@@ -58,8 +58,8 @@ class LanguageModel:
 
     @property
     def fingerprint(self) -> str:
-        """What a repair records of its model: `base` or the archive artefact's sha256 prefix."""
-        return self.archive.sha256[:12] if self.archive else "base"
+        """What a repair records of its model: `base`, or the sha256 of the archive artefact adapting it."""
+        return self.archive.sha256 if self.archive else "base"
 
     def unigram(self, word: str) -> float:
         return self.base.unigram.get(word, _UNKNOWN)
@@ -110,5 +110,7 @@ def model_with(archive: ArchiveCounts | None) -> LanguageModel:
     return packaged_model() if archive is None else LanguageModel(base_counts(), archive)
 
 
-def text_sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+@lru_cache(maxsize=2)
+def archive_model(artefact: str) -> LanguageModel:
+    """The packaged model adapted by one archive artefact (`archive_counts`), read once per process."""
+    return model_with(read_counts(Path(artefact)))
