@@ -2,8 +2,8 @@
 thesaurus (`pipeline/data/spin_thesaurus.tsv.gz`).
 
 Learned pairs: every phrase of `tests/data/seed002_spin_gold.tsv` (seed 002's spun phrase and its
-original), with the rate at which the spinner turned the original into that form in seed 002 (its
-spun occurrences over the original's occurrences in the reconstructed original wording); and the
+original), with the rate at which the spinner turned the original into that form in seed 002 (the gold
+phrases holding the pair, over the original's occurrences in the reconstructed original wording); and the
 reversal table's rows, context dropped, at `TABLE_PRIOR`. Thesaurus: single-word members of Open
 English WordNet synsets, kept as candidates for a synonym rarer than themselves.
 
@@ -56,6 +56,10 @@ def occurrences(phrase: str, text: str) -> int:
     return len(re.findall(pattern, word_key(text)))
 
 
+def _contains(phrase: str, inside: str) -> bool:
+    return re.search(r"(?<![\w'-])" + re.escape(phrase) + r"(?![\w'-])", inside) is not None
+
+
 def learned_pairs() -> list[PairRow]:
     seed = SEED_002.read_text(encoding="utf-8")
     rows = gold_rows(seed)
@@ -63,7 +67,11 @@ def learned_pairs() -> list[PairRow]:
     spun_counts = Counter((word_key(s), word_key(o)) for _a, _b, s, o in rows)
     pairs = []
     for (spun, original), count in sorted(spun_counts.items()):
-        rate = min(0.95, count / max(count, occurrences(original, original_text)))
+        # a gold row that holds the pair inside a longer phrase ("worldwide south" → "global south")
+        # is one more time the spinner turned `original` into `spun`
+        spun_times = sum(1 for _a, _b, s, o in rows
+                         if _contains(spun, word_key(s)) and _contains(original, word_key(o)))
+        rate = min(0.95, spun_times / max(spun_times, occurrences(original, original_text)))
         pairs.append(PairRow(spun, original, max(rate, 0.05), count, "seed002"))
     known = set(spun_counts)
     for rule in load_spin_table():

@@ -12,7 +12,7 @@ from pipeline.despin.decoder import Margins
 from pipeline.despin.lexicon import PACKAGED_LEXICON, build_lexicon, read_pairs, read_thesaurus
 from pipeline.steps.despin import DespinSettings
 
-GRID = [(True, 1.0, 0.7), (False, 1.0, 0.7), (False, 0.5, 0.8), (False, 0.0, 0.8), (False, 0.5, 1.0)]
+GRID = [(True, 1.5, 0.9), (True, 2.0, 1.0), (True, 2.5, 1.2)]
 
 
 def main() -> None:

@@ -47,7 +47,7 @@ def test_seed_002_is_detected_and_moves_towards_its_original_wording():
     words = len(re.findall(r"\w+", original))
     assert result.repaired and result.score > 3 * SETTINGS.detector.threshold
     assert 100 * word_edits(SEED_TEXT, original) / words > 3.5
-    assert 100 * word_edits(result.text, original) / words <= 1.65
+    assert 100 * word_edits(result.text, original) / words <= 1.9
 
 
 def test_seed_002_evidence_names_pairs_and_table_rows():

@@ -21,10 +21,10 @@ class Margins:
     """Log-probability a candidate must win by (natural log), and the weight of the language model
     against the candidate's log prior (under 1: less pull towards the commoner word)."""
 
-    learned: float = 1.0
+    learned: float = 1.5
     thesaurus: float = 7.0  # tuned on the tuning half of the Spinbot-style simulation (bench/spin_tune_other.py)
     two_way: float = 3.0
-    lm_weight: float = 0.7  # tuned with `learned` on the tuning half (bench/spin_tune.py)
+    lm_weight: float = 0.8  # tuned with `learned` on the tuning half (bench/spin_tune.py)
 
     def required(self, lexicon: Lexicon, spun: tuple[str, ...], candidate: Candidate) -> float:
         base = self.learned if candidate.source == "learned" else self.thesaurus
