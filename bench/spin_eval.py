@@ -92,10 +92,14 @@ def evaluate(spun_articles: list[SpunArticle], settings: DespinSettings, lexicon
     return Scores(len(spun_articles), *totals)
 
 
-def clean_changes(texts: dict[str, str], settings: DespinSettings) -> dict[str, int]:
-    """Name → number of edits despin makes on a text that was never spun (only the nonzero ones)."""
-    changes = {name: len(despin_text(text, settings).edits) for name, text in texts.items()}
-    return {name: n for name, n in changes.items() if n}
+def clean_changes(texts: dict[str, str], settings: DespinSettings) -> dict[str, str]:
+    """Name → edits and score of each text that was never spun yet was edited or scored as spun."""
+    flagged = {}
+    for name, text in texts.items():
+        result = despin_text(text, settings)
+        if result.edits or result.repaired:
+            flagged[name] = f"{len(result.edits)} edits, score {result.score}"
+    return flagged
 
 
 def word_edits(text: str, reference: str) -> int:

@@ -14,7 +14,7 @@ from pipeline.steps.despin import DespinSettings
 def main() -> None:
     synonyms = oewn_synonyms()
     spun = [spin_like_spinbot(n, t, synonyms) for n, t in articles().items() if half(n) == "tune"]
-    for thesaurus in (4.0, 5.0, 6.0, 7.0):
+    for thesaurus in (6.0, 7.0, 8.0, 9.0):
         settings = DespinSettings(margins=Margins(thesaurus=thesaurus))
         scores = evaluate(spun, settings)
         print(f"thesaurus={thesaurus} restored={scores.restored} of {scores.phrases} "

@@ -3,7 +3,7 @@
 Evidence is a learned pair whose original fits its context better than the spun form does (by at
 least `learned_gain`), with the hits of the reversal table's `always` rows (phrases no editor
 writes); or, for spinners no pair has shown, thesaurus synonyms that fit better by at least
-`thesaurus_gain`. Each kind is weighed per 100 words (texts shorter than 100 words count as 100);
+`thesaurus_gain`. Each kind is weighed per 100 words (texts shorter than 200 words count as 200);
 the score is the larger of the two, so one spinner's traces need not add up with the other's.
 """
 
@@ -17,7 +17,7 @@ from pipeline.despin.decoder import Option
 from pipeline.spin_table import RuleIndex, SpinRule, index_of
 
 _WORDS = re.compile(r"\w+")
-_MIN_WORDS = 100
+_MIN_WORDS = 200  # shorter texts are weighed as this long, so one piece of evidence cannot flag a note
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +70,3 @@ def scores_by_kind(text: str, evidence: list[Evidence]) -> dict[str, float]:
     thesaurus = sum(e.weight for e in evidence if e.source == "thesaurus")
     learned = sum(e.weight for e in evidence) - thesaurus
     return {"learned": round(100 * learned / words, 3), "thesaurus": round(100 * thesaurus / words, 3)}
-
-
-def spin_score(text: str, evidence: list[Evidence]) -> float:
-    """The larger of the two kinds' scores."""
-    return max(scores_by_kind(text, evidence).values())
