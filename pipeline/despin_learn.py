@@ -1,33 +1,17 @@
-"""Propose reversal-table rows from a spun text and its original (word-level alignment)."""
+"""Learn substitution pairs from a spun text and its original (word-level alignment) into the user lexicon."""
 
 from __future__ import annotations
 
 import difflib
-import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from pathlib import Path
 
-from pipeline.spin_table import SpinRule
-from pipeline.steps.despin import despin_text
+from pipeline.despin.lexicon import Lexicon, learn_pairs
+from pipeline.despin.tokens import word_key
 
 _TOKEN = re.compile(r"[\w'’-]+|[^\w\s]")
 _MAX_PHRASE_WORDS = 6  # longer differing runs are rewrites, not synonym swaps
-
-
-@dataclass(frozen=True, slots=True)
-class Proposal:
-    """A spun phrase seen `count` times where the original has `original`."""
-
-    spun: str
-    original: str
-    count: int
-
-    def as_rule(self) -> SpinRule:
-        """The proposal as a table row: context-free, so only for documents scored as spun."""
-        slug = re.sub(r"[^a-z0-9]+", "-", self.original.lower()).strip("-") or "phrase"
-        return SpinRule(f"learned-{slug}", self.spun, self.original, "spun",
-                        note=f"learned: seen {self.count}x; add context before use")
 
 
 def aligned_pairs(spun: str, original: str) -> list[tuple[str, str]]:
@@ -49,9 +33,17 @@ def aligned_pairs(spun: str, original: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def propose_rows(spun: str, original: str, known: tuple[SpinRule, ...] = ()) -> list[Proposal]:
-    """New rows, most frequent first. The `known` rules are applied to `spun` first (as if it
-    were scored spun), so only what they leave unrepaired is proposed."""
-    repaired = despin_text(spun, known, threshold=-math.inf).text if known else spun
-    counts = Counter(aligned_pairs(repaired, original))
-    return [Proposal(s, o, n) for (s, o), n in counts.most_common()]
+def new_pairs(spun: str, original: str, known: Lexicon | None = None) -> list[tuple[str, str, int]]:
+    """(spun, original, times seen) of the aligned pairs, most frequent first, without the pairs
+    `known` already holds as learned ones."""
+    counts = Counter((word_key(s), word_key(o)) for s, o in aligned_pairs(spun, original))
+    learned = {(s, o) for s, o, _ in known.pairs("learned")} if known else set()
+    return [(s, o, n) for (s, o), n in counts.most_common() if (s, o) not in learned]
+
+
+def learn_from_texts(spun: str, original: str, provenance: str, known: Lexicon | None = None,
+                     path: Path | None = None) -> tuple[Path, list[tuple[str, str, int]]]:
+    """Add the new pairs of a spun/original pair of texts to the user lexicon (see `learn_pairs`)."""
+    pairs = new_pairs(spun, original, known)
+    target = learn_pairs(((s, o) for s, o, n in pairs for _ in range(n)), provenance, path)
+    return target, pairs

@@ -1,4 +1,4 @@
-"""Learning table rows from a spun text aligned with its original."""
+"""Learning substitution pairs from a spun text aligned with its original."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.cli import main
-from pipeline.despin_learn import Proposal, aligned_pairs, propose_rows
-from pipeline.spin_table import load_spin_table, parse_row
+from pipeline.despin.lexicon import PACKAGED_LEXICON, load_lexicon, read_pairs
+from pipeline.despin_learn import aligned_pairs, learn_from_texts, new_pairs
 
 SPUN = (
     "We are within the early days. I even have seen the fee rise, fairly than fall. "
@@ -27,22 +27,37 @@ def test_alignment_pairs_each_spun_run_with_its_original():
     ]
 
 
-def test_proposals_are_counted_most_frequent_first():
-    assert propose_rows(SPUN, ORIGINAL)[:2] == [Proposal("fee", "cost", 3), Proposal("within", "in", 1)]
+def test_new_pairs_are_counted_and_known_ones_left_out():
+    assert new_pairs(SPUN, ORIGINAL)[0] == ("fee", "cost", 3)
+    known = load_lexicon(Path("/nonexistent/user.tsv"), thesaurus=False)
+    assert new_pairs("It rose this yr.", "It rose this year.") == [("yr", "year", 1)]
+    assert new_pairs("It rose this yr.", "It rose this year.", known) == []
 
 
-def test_what_the_table_already_repairs_is_not_proposed_again():
-    proposals = propose_rows(SPUN, ORIGINAL, load_spin_table())
-    assert [(p.spun, p.original) for p in proposals] == [("fee", "cost"), ("stays excessive", "remains high")]
+def test_learned_pairs_go_to_the_user_lexicon(tmp_path: Path):
+    user = tmp_path / "user.tsv"
+    path, pairs = learn_from_texts(SPUN, ORIGINAL, "test", path=user)
+    assert path == user and ("fee", "cost", 3) in pairs
+    rows = {(r.spun, r.original): r for r in read_pairs(user)}
+    assert rows[("fee", "cost")].count == 3 and rows[("fee", "cost")].provenance == "test"
 
 
-def test_learn_command_prints_rows_in_the_table_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+def test_learn_command_writes_the_user_lexicon_and_prints_the_pairs(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]):
     (tmp_path / "spun.txt").write_text(SPUN, encoding="utf-8")
     (tmp_path / "original.txt").write_text(ORIGINAL, encoding="utf-8")
-    assert main(["despin-learn", str(tmp_path / "spun.txt"), str(tmp_path / "original.txt")]) == 0
-    rows = [parse_row(line, "stdout") for line in capsys.readouterr().out.splitlines()]
-    assert [(r.id, r.spun, r.original, r.scope) for r in rows] == [
-        ("learned-cost", "fee", "cost", "spun"),
-        ("learned-remains-high", "stays excessive", "remains high", "spun"),
-    ]
-    assert rows[0].note.startswith("learned: seen 3x")
+    packaged = PACKAGED_LEXICON.read_bytes()
+    user = tmp_path / "lexicon.tsv"
+    assert main(["despin-learn", "--dry-run", "--lexicon", str(user),
+                 str(tmp_path / "spun.txt"), str(tmp_path / "original.txt")]) == 0
+    assert "fee\tcost\t3" in capsys.readouterr().out and not user.exists()
+    assert main(["despin-learn", "--lexicon", str(user), str(tmp_path / "spun.txt"),
+                 str(tmp_path / "original.txt")]) == 0
+    out = capsys.readouterr().out
+    assert "fee\tcost\t3" in out and f"written to {user}" in out
+    assert ("fee", "cost") in {(r.spun, r.original) for r in read_pairs(user)}
+    assert PACKAGED_LEXICON.read_bytes() == packaged
+
+
+def test_learn_command_reports_a_missing_file(tmp_path: Path):
+    assert main(["despin-learn", str(tmp_path / "missing.txt"), str(tmp_path / "other.txt")]) == 4

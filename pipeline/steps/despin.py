@@ -1,29 +1,51 @@
-"""Detect and reverse synonym spinning with the reversal table (`pipeline/data/spin_table.tsv`)."""
+"""Detect synonym spinning in a document and, only where it is found, restore the original wording.
+
+Detection first (`pipeline.despin.detector`): a document without evidence is returned untouched.
+Then each run of words is decoded jointly (`pipeline.despin.decoder`) over the substitution lexicon
+(`pipeline.despin.lexicon`) with the language model (`pipeline.despin.language_model`). Every
+replacement's edit reason records the candidate's source, both scores, the margin and the model.
+"""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from pipeline.config import CleanConfig
+from pipeline.despin.decoder import Margins, Option, decode, options, rescore
+from pipeline.despin.detector import DetectorSettings, Evidence, evidence_of, scores_by_kind
+from pipeline.despin.language_model import LanguageModel, packaged_model
+from pipeline.despin.lexicon import Lexicon, load_lexicon
+from pipeline.despin.tokens import Word, runs
 from pipeline.edits import apply_edits
 from pipeline.record import Article, Edit
-from pipeline.spin_table import SpinRule, index_of, load_spin_table
+from pipeline.spin_table import SpinRule, load_spin_table
 
 STEP = "despin"
-_WORD = re.compile(r"\w+")
-_MIN_WORDS = 100  # shorter texts are scored as if this long, so one hit cannot make a note "spun"
-_SENTENCE_END = re.compile(r"(?:[.!?][\"”’)]*[ \t]+|\n[ \t]*)$")
+_APOSTROPHES = "'’"
 
 
 @dataclass(frozen=True, slots=True)
-class Hit:
-    """One occurrence of a rule's spun phrase, its context conditions met."""
+class DespinSettings:
+    detector: DetectorSettings = field(default_factory=DetectorSettings)
+    margins: Margins = field(default_factory=Margins)
 
-    rule: SpinRule
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A candidate weighed in the decoded text: taken (an edit) or rejected."""
+
     start: int
     end: int
     spun: str
+    original: str
+    option: Option
+    taken: bool
+
+    def reason(self, model: LanguageModel) -> str:
+        o = self.option
+        return (f"source={o.candidate.source} provenance={o.candidate.provenance} prior={o.candidate.prior:.3g} "
+                f"spun={o.spun_score:.2f} original={o.original_score:.2f} margin={o.gain:.2f} "
+                f"required={o.required:.2f} lm={model.fingerprint}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,54 +54,86 @@ class DespinResult:
     edits: tuple[Edit, ...]
     score: float
     fingerprints: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
+    repaired: bool
+    decisions: tuple[Decision, ...] = ()  # with explain=True: every candidate weighed, taken or not
 
 
-def find_hits(text: str, rules: tuple[SpinRule, ...]) -> list[Hit]:
-    """Non-overlapping hits, earliest first; at one position the longest phrase wins."""
-    candidates = sorted(
-        (Hit(rule, m.start(), m.end(), m.group()) for rule, m in index_of(rules).matches(text)),
-        key=lambda h: (h.start, -(h.end - h.start)),
-    )
-    hits: list[Hit] = []
-    for hit in candidates:
-        if not hits or hit.start >= hits[-1].end:
-            hits.append(hit)
-    return hits
+def despin_text(text: str, settings: DespinSettings = DespinSettings(), lexicon: Lexicon | None = None,
+                model: LanguageModel | None = None, rules: tuple[SpinRule, ...] | None = None,
+                explain: bool = False) -> DespinResult:
+    """Score `text`; over the threshold, replace what the decoder chooses (see the module docstring)."""
+    lexicon = lexicon or load_lexicon()
+    model = model or packaged_model()
+    word_runs = runs(text)
+    found = [options(run, lexicon, model, settings.margins) for run in word_runs]
+    evidence = evidence_of(text, _best_per_span(text, word_runs, found), rules or load_spin_table(),
+                           settings.detector)
+    by_kind = scores_by_kind(text, evidence)
+    score = max(by_kind.values())
+    fingerprints = tuple(dict.fromkeys(e.spun.lower() for e in evidence))
+    repaired = score > settings.detector.threshold
+    if not repaired and not explain:
+        return DespinResult(text, (), score, fingerprints, tuple(evidence), False)
+    # a source's candidates are used only where that kind of evidence is over the threshold
+    allowed = {kind for kind, value in by_kind.items() if value > settings.detector.threshold} or set(by_kind)
+    decisions = []
+    for run, run_options in zip(word_runs, found, strict=True):
+        usable = [o for o in run_options if o.candidate.source in allowed]
+        if usable:
+            decisions += _decide(text, run, usable, model, settings.margins.lm_weight, explain)
+    edits = tuple(Edit(STEP, "replace", d.start, d.end, d.spun, d.original, d.reason(model))
+                  for d in decisions if d.taken) if repaired else ()
+    return DespinResult(apply_edits(text, list(edits)), edits, score, fingerprints, tuple(evidence), repaired,
+                        tuple(decisions) if explain else ())
 
 
-def spin_score(text: str, hits: list[Hit]) -> float:
-    """Weight of the fingerprints found per 100 words."""
-    words = max(len(_WORD.findall(text)), _MIN_WORDS)
-    return round(100 * sum(h.rule.weight for h in hits) / words, 3)
+def _best_per_span(text: str, word_runs: list[list[Word]], found: list[list[Option]]
+                   ) -> dict[tuple[int, int], tuple[str, Option]]:
+    best: dict[tuple[int, int], tuple[str, Option]] = {}
+    for index, (run, run_options) in enumerate(zip(word_runs, found, strict=True)):
+        for option in run_options:
+            key = (index, option.first)
+            if key not in best or best[key][1].gain - best[key][1].required < option.gain - option.required:
+                best[key] = (_span_text(text, run, option), option)
+    return best
 
 
-def despin_text(text: str, rules: tuple[SpinRule, ...], threshold: float) -> DespinResult:
-    """Score `text`, then reverse the "always" rules, and all rules when the score is over `threshold`."""
-    hits = find_hits(text, rules)
-    score = spin_score(text, hits)
-    fingerprints = tuple(dict.fromkeys(h.spun.lower() for h in hits if h.rule.weight > 0))
-    repair = [h for h in hits if h.rule.scope == "always" or score > threshold]
-    edits = tuple(
-        Edit(STEP, "replace", h.start, h.end, h.spun, _restore(h, text),
-             f"{h.rule.id} confidence={h.rule.confidence:g}")
-        for h in repair
-    )
-    return DespinResult(apply_edits(text, list(edits)), edits, score, fingerprints)
+def _decide(text: str, run: list[Word], run_options: list[Option], model: LanguageModel, lm_weight: float,
+            explain: bool) -> list[Decision]:
+    path = decode(run, run_options, model, lm_weight)
+    weighed = run_options if explain else path
+    chosen = {id(o) for o in path}
+    decisions = []
+    for option in weighed:
+        scored = rescore(run, path, option, model, lm_weight)
+        start, end = run[option.first].start, run[option.first + option.length - 1].end
+        spun = text[start:end]
+        decisions.append(Decision(start, end, spun, restore_case(spun, option.candidate.original), scored,
+                                  id(option) in chosen))
+    return decisions
 
 
-def _restore(hit: Hit, text: str) -> str:
-    """The original for a hit; one spun as digits ("1000's of") is capitalised at a sentence start."""
-    original = hit.rule.restore(hit.spun)
-    before = text[max(0, hit.start - 8) : hit.start]
-    at_start = not text[: hit.start].strip() or _SENTENCE_END.search(before) is not None
-    if not hit.spun[:1].isalpha() and original[:1].islower() and at_start:
+def _span_text(text: str, run: list[Word], option: Option) -> str:
+    return text[run[option.first].start : run[option.first + option.length - 1].end]
+
+
+def restore_case(spun: str, original: str) -> str:
+    """`original` in the spun text's case and apostrophe style."""
+    quote = next((c for c in spun if c in _APOSTROPHES), None)
+    if quote:
+        original = "".join(quote if c in _APOSTROPHES else c for c in original)
+    if len(spun) > 1 and spun.isupper():
+        return original.upper()
+    if spun[:1].isupper():
         return original[:1].upper() + original[1:]
     return original
 
 
 def despin(article: Article, config: CleanConfig) -> Article:
-    """Record the spin score and fingerprints; reverse spun phrases (see `despin_text`)."""
-    result = despin_text(article.text, load_spin_table(), config.spin_threshold)
+    """Record the spin score and its evidence; repair a document scored as spun (see `despin_text`)."""
+    settings = DespinSettings(DetectorSettings(threshold=config.spin_threshold))
+    result = despin_text(article.text, settings)
     return article.with_text(
         result.text, result.edits, spin_score=result.score, spin_fingerprints=result.fingerprints
     )

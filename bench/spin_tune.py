@@ -1,0 +1,32 @@
+"""Grid search of the decoder margins and the use of the reversal table's pairs, on the tuning half
+only (the held-out half is never read).
+
+    python -m bench.spin_tune
+"""
+
+from __future__ import annotations
+
+from bench.spin_eval import evaluate
+from bench.spin_simulate import articles, half, spin_like_seed002
+from pipeline.despin.decoder import Margins
+from pipeline.despin.lexicon import PACKAGED_LEXICON, build_lexicon, read_pairs, read_thesaurus
+from pipeline.steps.despin import DespinSettings
+
+GRID = [(True, 1.5, 0.9), (True, 2.0, 1.0), (True, 2.5, 1.2)]
+
+
+def main() -> None:
+    spun = [spin_like_seed002(n, t) for n, t in articles().items() if half(n) == "tune"]
+    rows, thesaurus = read_pairs(PACKAGED_LEXICON), read_thesaurus()
+    lexicons = {True: build_lexicon(rows, thesaurus, "all"),
+                False: build_lexicon([r for r in rows if r.provenance == "seed002"], thesaurus, "seed002")}
+    for table_pairs, learned, lm_weight in GRID:
+        settings = DespinSettings(margins=Margins(learned=learned, lm_weight=lm_weight))
+        scores = evaluate(spun, settings, lexicons[table_pairs])
+        print(f"table_pairs={table_pairs} learned={learned} lm_weight={lm_weight} "
+              f"restored={scores.restored_share:.4f} wrong/100={scores.wrong_per_100:.4f} "
+              f"misrestored={scores.misrestored}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

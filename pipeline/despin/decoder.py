@@ -1,0 +1,120 @@
+"""Joint choice of originals per run of words: a Viterbi search over the lattice of the run's words
+and the lexicon's candidates, scored by the language model plus the candidate's log prior.
+
+A candidate is taken only where it beats keeping the spun form by its margin: `Margins.learned` for a
+learned pair, `Margins.thesaurus` for a thesaurus synonym, plus `Margins.two_way` when the lexicon
+also turns the original back into the spun form (can ↔ will, on ↔ at).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from pipeline.despin.language_model import BOUNDARY, LanguageModel
+from pipeline.despin.lexicon import Candidate, Lexicon
+from pipeline.despin.tokens import Word
+
+
+@dataclass(frozen=True, slots=True)
+class Margins:
+    """Log-probability a candidate must win by (natural log), and the weight of the language model
+    against the candidate's log prior (under 1: less pull towards the commoner word)."""
+
+    learned: float = 1.5
+    thesaurus: float = 9.0  # tuned on the tuning half of the Spinbot-style simulation (bench/spin_tune_other.py)
+    two_way: float = 3.0
+    lm_weight: float = 0.8  # tuned with `learned` on the tuning half (bench/spin_tune.py)
+
+    def required(self, lexicon: Lexicon, spun: tuple[str, ...], candidate: Candidate) -> float:
+        base = self.learned if candidate.source == "learned" else self.thesaurus
+        return base + (self.two_way if lexicon.runs_both_ways(spun, candidate) else 0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    """A candidate for the spun words `run[first:first + length]`, scored in the spun context."""
+
+    first: int
+    length: int
+    candidate: Candidate
+    spun_score: float  # log P of the spun words in context
+    original_score: float  # log P of the candidate in the same context, plus its log prior
+    required: float
+
+    @property
+    def gain(self) -> float:
+        return self.original_score - self.spun_score
+
+
+def options(run: list[Word], lexicon: Lexicon, model: LanguageModel, margins: Margins) -> list[Option]:
+    """Every candidate for an editable span of the run, scored with the run's own words around it."""
+    keys = [w.key for w in run]
+    found = []
+    for first in range(len(run)):
+        for length in range(1, min(lexicon.longest, len(run) - first) + 1):
+            if not run[first + length - 1].editable:
+                break
+            spun = tuple(keys[first : first + length])
+            previous = keys[first - 1] if first else BOUNDARY
+            following = keys[first + length] if first + length < len(run) else None
+            spun_score = margins.lm_weight * model.score(previous, spun, following)
+            for candidate in lexicon.candidates(spun):
+                fit = model.score(previous, candidate.words, following)
+                score = margins.lm_weight * fit + math.log(candidate.prior)
+                found.append(Option(first, length, candidate, spun_score, score,
+                                    margins.required(lexicon, spun, candidate)))
+    return found
+
+
+def decode(run: list[Word], found: list[Option], model: LanguageModel, lm_weight: float = 1.0) -> list[Option]:
+    """The options of the best path through the run (Viterbi over the last word written)."""
+    keys = [w.key for w in run]
+    starting: dict[int, list[Option]] = {}
+    for option in found:
+        starting.setdefault(option.first, []).append(option)
+    # best[i]: last word written → (score, chosen options as a linked list)
+    best: list[dict[str, tuple[float, tuple | None]]] = [{} for _ in range(len(run) + 1)]
+    best[0][BOUNDARY] = (0.0, None)
+    for i in range(len(run)):
+        for last, (score, chosen) in best[i].items():
+            _relax(best[i + 1], keys[i], score + lm_weight * model.logp(last, keys[i]), chosen)
+            for option in starting.get(i, ()):
+                words = option.candidate.words
+                value = (score + lm_weight * model.score(last, words, None) + math.log(option.candidate.prior)
+                         - option.required)
+                _relax(best[i + option.length], words[-1], value, (option, chosen))
+    _score, chosen = max(best[-1].values(), key=lambda v: v[0])
+    path = []
+    while chosen is not None:
+        option, chosen = chosen
+        path.append(option)
+    return path[::-1]
+
+
+def _relax(slot: dict[str, tuple[float, tuple | None]], last: str, value: float, chosen: tuple | None) -> None:
+    if last not in slot or slot[last][0] < value:
+        slot[last] = (value, chosen)
+
+
+def rescore(run: list[Word], path: list[Option], option: Option, model: LanguageModel,
+            lm_weight: float = 1.0) -> Option:
+    """`option` scored in the decoded context (its neighbours as the path left them)."""
+    first_written, last_written = _written(run, path)
+    end = option.first + option.length
+    previous = last_written[option.first - 1] if option.first else BOUNDARY
+    following = first_written[end] if end < len(run) else None
+    spun = tuple(w.key for w in run[option.first : end])
+    spun_score = lm_weight * model.score(previous, spun, following)
+    original = lm_weight * model.score(previous, option.candidate.words, following) + math.log(option.candidate.prior)
+    return Option(option.first, option.length, option.candidate, spun_score, original, option.required)
+
+
+def _written(run: list[Word], path: list[Option]) -> tuple[list[str], list[str]]:
+    """Per word of the run, the first and the last word the path writes from there (its own when kept)."""
+    first_written = [w.key for w in run]
+    last_written = list(first_written)
+    for option in path:
+        first_written[option.first] = option.candidate.words[0]
+        last_written[option.first + option.length - 1] = option.candidate.words[-1]
+    return first_written, last_written

@@ -1,0 +1,65 @@
+"""Words of a text in runs the language model reads as one context, and the spans no repair touches."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*(?:-[^\W_]+(?:['’][^\W_]+)*)*")
+_JOINER = re.compile(r"[ \t\u00a0]+")  # only spaces between two words keep them in one run
+_SENTENCE_END = re.compile(r"(?:^|[.!?:\n][\"”’)\]]*\s*)$")
+_URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\S+\.(?:com|org|net|gov|io)\b\S*")
+_CODE_LINE = re.compile(r"^.*(?:[{};]\s*$|`|\w\(\)|\s[=<>]=?\s|^\s{4,}\S).*$", re.MULTILINE)
+_QUOTED = re.compile(r"“[^“”\n]{1,600}”|\"[^\"\n]{1,600}\"")
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One word: its place in the text, its text, its lower-case form for lookups, and whether
+    a repair may replace it (not a name, acronym or number, not in a quotation, URL or code)."""
+
+    start: int
+    end: int
+    text: str
+    key: str
+    editable: bool
+    sentence_start: bool
+
+
+def word_key(text: str) -> str:
+    """The lookup form of a word or phrase: lower case, straight apostrophes."""
+    return text.lower().replace("’", "'")
+
+
+def protected_spans(text: str) -> list[tuple[int, int]]:
+    """Quotations, URLs, e-mail addresses and code-like lines."""
+    return [m.span() for pattern in (_QUOTED, _URL, _CODE_LINE) for m in pattern.finditer(text)]
+
+
+def runs(text: str) -> list[list[Word]]:
+    """The words of `text` in runs separated by punctuation or line breaks."""
+    spans = sorted(protected_spans(text))
+    result: list[list[Word]] = []
+    current: list[Word] = []
+    previous_end = 0
+    for match in _WORD.finditer(text):
+        gap = text[previous_end : match.start()]
+        if current and not _JOINER.fullmatch(gap):
+            result.append(current)
+            current = []
+        at_start = _SENTENCE_END.search(text[max(0, match.start() - 6) : match.start()]) is not None
+        current.append(_word(match, at_start, spans))
+        previous_end = match.end()
+    if current:
+        result.append(current)
+    return result
+
+
+def _word(match: re.Match[str], at_start: bool, spans: list[tuple[int, int]]) -> Word:
+    token = match.group()
+    start, end = match.span()
+    capitalised = token[:1].isupper() and not at_start
+    acronym = len(token) > 1 and token.isupper()
+    protected = any(a < end and start < b for a, b in spans)
+    editable = token[:1].isalpha() and not (capitalised or acronym or protected)
+    return Word(start, end, token, word_key(token), editable, at_start)

@@ -1,0 +1,62 @@
+"""Archive-adapted counts: counting, the versioned artefact, and the model they adapt."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.despin.archive_counts import (
+    MODEL_DIR,
+    count_texts,
+    latest_counts,
+    read_counts,
+    update_archive_lm,
+    versions,
+)
+from pipeline.despin.language_model import archive_model, model_with, packaged_model
+from pipeline.steps.despin import DespinSettings, despin_text
+
+
+def test_counts_stay_within_runs_of_words():
+    counts = count_texts(["The cost rose. The cost, again", "cost rose"])
+    assert counts.documents == 2
+    assert counts.unigram["cost"] == 3 and counts.unigram["the"] == 2
+    assert counts.bigram["cost rose"] == 2 and "rose the" not in counts.bigram and "cost again" not in counts.bigram
+
+
+def test_only_unspun_documents_are_added_as_a_new_version(tmp_path: Path):
+    assert update_archive_lm(tmp_path, [("spun text here", 5.0), ("unscored", None)], threshold=1.0) is None
+    first = update_archive_lm(tmp_path, [("zorbly rose today", 0.0), ("spun words", 3.0)], threshold=1.0)
+    second = update_archive_lm(tmp_path, [("zorbly rose again", 0.5)], threshold=1.0)
+    assert first is not None and second is not None
+    assert versions(tmp_path) == [first, second]
+    assert first.name == "000001.json.gz" and second.parent == tmp_path / MODEL_DIR
+    latest = latest_counts(tmp_path)
+    assert latest is not None and latest.documents == 2
+    assert latest.bigram["zorbly rose"] == 2 and "spun" not in latest.unigram
+    assert latest.sha256 == hashlib.sha256(second.read_bytes()).hexdigest()
+    assert read_counts(first).documents == 1
+
+
+def test_an_artefact_of_another_format_is_refused(tmp_path: Path):
+    path = tmp_path / "000001.json.gz"
+    path.write_bytes(gzip.compress(json.dumps({"format": "other"}).encode()))
+    with pytest.raises(ValueError, match="not a despin language-model artefact"):
+        read_counts(path)
+
+
+def test_archive_counts_adapt_the_model_and_are_named_in_the_edit_reason(tmp_path: Path):
+    path = update_archive_lm(tmp_path, [("the zorbly council met", 0.0)] * 30, threshold=1.0)
+    assert path is not None
+    counts = read_counts(path)
+    adapted = model_with(counts)
+    assert archive_model(str(path)).fingerprint == counts.sha256
+    assert adapted.logp("the", "zorbly") > packaged_model().logp("the", "zorbly") + 5
+    spun = ("It is one among the largest firms within the area, fairly than a posh interplay. ") * 4
+    result = despin_text(spun, DespinSettings(), model=adapted)
+    assert result.edits and all(e.reason.endswith(f"lm={counts.sha256}") for e in result.edits)
+    assert all(e.reason.endswith("lm=base") for e in despin_text(spun).edits)
