@@ -21,6 +21,7 @@ from pipeline.archive.layout import table_path
 from pipeline.archive.reader import read_table
 from pipeline.archive.schema import TABLES, contract
 from pipeline.archive.staging import drop_staging, read_staged
+from pipeline.copies.link import link_copies
 
 # History must never expire silently: keep the log and removed files for ten years.
 RETENTION_DAYS = 3650
@@ -166,11 +167,12 @@ def _commit_metadata(meta: RunMetadata, counts: dict[str, int]) -> dict[str, str
     return {f"newsarchive.{k}": v for k, v in values.items()}
 
 
-def commit_run(root: Path, meta: RunMetadata, now: datetime) -> RunSummary:
+def commit_run(root: Path, meta: RunMetadata, now: datetime, spin_threshold: float = 1.0) -> RunSummary:
     """Commit every staged batch of the run: one new version of each table, then drop the staging."""
     ensure_tables(root)
     if is_committed(root, meta.run_id):
         return summary_of(root, meta.run_id)
+    copies = link_copies(root, meta.run_id, spin_threshold)  # repairs spun copies in the staging first
     versions, is_new = _assign_versions(root, meta.run_id)
     rejects = pa.Table.from_batches(list(read_staged(root, meta.run_id, "rejects")), contract("rejects").schema)
     counts = {
@@ -190,6 +192,7 @@ def commit_run(root: Path, meta: RunMetadata, now: datetime) -> RunSummary:
     )
     _append(root, "sightings", _sightings(root, meta.run_id, versions, is_new), meta.run_id, metadata)
     _append(root, "rejects", rejects.cast(contract("rejects").schema), meta.run_id, metadata)
+    _append(root, "copies", copies.rows(versions, is_new, meta.run_id), meta.run_id, metadata)
     articles_version = _version_with_transaction(root, "articles", meta.run_id)
     run_row = {
         "run_id": meta.run_id,
