@@ -130,13 +130,13 @@ def link_copies(root: Path, run_id: str, spin_threshold: float, index: CopyIndex
 def _repair_from_best(
     rows: list[dict[str, Any]], position: int, matches: list[tuple[Key | int, Version, Match]]
 ) -> tuple[Key | None, int]:
-    """Repair the staged row from the most similar archived original it is a spun copy of:
-    (that original, phrases restored)."""
-    originals = [(found.similarity, key, other, found) for key, other, found in matches
+    """Repair the staged row from the first seen archived version it is a spun copy of (the most
+    similar on a tie), so a re-capture is repaired the same way: (that original, phrases restored)."""
+    originals = [(other.captured_at, -found.similarity, key, other, found) for key, other, found in matches
                  if found.spun == "doc" and found.swaps and not isinstance(key, int)]
     if not originals:
         return None, 0
-    _, key, original, found = max(originals, key=lambda o: o[0])
+    *_, key, original, found = min(originals, key=lambda o: o[:3])
     rows[position] = _repaired(rows[position], original, found)
     return key, len(found.swaps)  # type: ignore[return-value]
 
