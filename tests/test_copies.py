@@ -16,11 +16,12 @@ from pipeline.archive.reader import read_table
 from pipeline.clean import clean
 from pipeline.config import CleanConfig, RunConfig
 from pipeline.copies.index import index_dir, open_index
+from pipeline.copies.link import link_copies
 from pipeline.copies.lookup import learned_pairs, run_counts
 from pipeline.identity import doc_id
 from pipeline.record import Article
 from pipeline.report import report_path
-from pipeline.run import run
+from pipeline.run import run, stage_inputs
 from tests.copies_corpus import SAME_TOPIC, articles, spun_copy, syndicated, write
 
 _TOKEN = re.compile(r"[\w'’-]+|[^\w\s]")
@@ -164,3 +165,19 @@ def test_a_recapture_adds_no_links_and_the_index_rebuilds_when_missing(corpus: C
     shutil.rmtree(index_dir(root))
     rebuilt = open_index(root)
     assert len(rebuilt) == len(index) and rebuilt.runs == {"originals", "copies", "again"}
+
+
+def test_a_commit_interrupted_after_the_repair_links_and_counts_the_same(corpus: Corpus, tmp_path: Path):
+    root = tmp_path / "archive"
+    shutil.copytree(corpus.root, root)
+    key = next(k for k, t in corpus.originals.items() if spun_copy(k, t))
+    write(tmp_path / "farm", {"reposted": spun_copy(key, corpus.originals[key]).text})
+    config = RunConfig(str(root), "farm")
+    assert stage_inputs([str(tmp_path / "farm" / "reposted.txt")], "00000", config)
+    first = link_copies(root, "farm", 1.0)  # repairs the staged row, then the commit "crashes"
+    again = link_copies(root, "farm", 1.0)
+    seen = sorted((lk.other, lk.found.kind, lk.found.spun, lk.restored) for lk in first.links)
+    assert seen == sorted((lk.other, lk.found.kind, lk.found.spun, lk.restored) for lk in again.links)
+    original = (corpus.doc("orig", key), 1)
+    assert (original, "spun", "doc") in {s[:3] for s in seen}
+    assert next(s[3] for s in seen if s[0] == original) > 0

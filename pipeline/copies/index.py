@@ -62,7 +62,7 @@ class CopyIndex:
 
     def candidates(self, values: Iterable[int]) -> list[Key]:
         """Archived versions whose signature shares a band with `values`."""
-        return [parse_key(name) for name in self.lsh.query(as_minhash(list(values)))]
+        return sorted(parse_key(name) for name in self.lsh.query(as_minhash(list(values))))
 
     def __len__(self) -> int:
         return len(self.lsh.keys)

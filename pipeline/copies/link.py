@@ -24,7 +24,7 @@ from pipeline.archive.schema import contract
 from pipeline.archive.staging import staged_batches, staged_schema
 from pipeline.copies.align import STEP, restore
 from pipeline.copies.detect import Match, Version, match
-from pipeline.copies.index import CopyIndex, Key, new_lsh, open_index
+from pipeline.copies.index import Key, new_lsh, open_index
 from pipeline.copies.signature import as_minhash, signature
 
 _ARCHIVED = ["doc_id", "version", "text", "text_sha256", "spin_score", "captured_at", "minhash"]
@@ -95,9 +95,9 @@ def _repaired(row: dict[str, Any], original: Version, found: Match) -> dict[str,
     }
 
 
-def link_copies(root: Path, run_id: str, spin_threshold: float, index: CopyIndex | None = None) -> LinkedCopies:
+def link_copies(root: Path, run_id: str, spin_threshold: float) -> LinkedCopies:
     """Find the copies of every staged article of `run_id` and repair its spun copies in the staging."""
-    index = index if index is not None else open_index(root, exclude_run=run_id)
+    index = open_index(root, exclude_run=run_id)
     batches = _staged(root, run_id)
     rows = [row for _, table in batches for row in table.to_pylist()]
     archived_keys = [
@@ -111,20 +111,31 @@ def link_copies(root: Path, run_id: str, spin_threshold: float, index: CopyIndex
             continue
         doc = _version(row)
         others: list[tuple[Key | int, Version]] = [(k, archived[k]) for k in archived_keys[position] if k in archived]
-        others += [(int(n), _version(rows[int(n)])) for n in local.query(as_minhash(row["minhash"]))
-                   if rows[int(n)]["doc_id"] != row["doc_id"]]
+        others += [(n, _version(rows[n])) for n in sorted(map(int, local.query(as_minhash(row["minhash"]))))
+                   if rows[n]["doc_id"] != row["doc_id"]]
         matches = [(key, other, found) for key, other, found in
                    ((key, other, match(doc, other, spin_threshold)) for key, other in others) if found]
-        prior = sum(e["step"] == STEP for e in row["edits"])  # repaired on an earlier attempt at this commit
-        source, restored = _repair_from_best(rows, position, matches) if not prior else (None, 0)
+        source, restored = _earlier_repair(row) or _repair_from_best(rows, position, matches)
+        if source is not None:  # links describe the texts as archived: the repaired one
+            doc = _version(rows[position])
+            matches = [(key, other, found) for key, other in others if (found := match(doc, other, spin_threshold))]
         for key, other, found in matches:
-            if prior and found.kind == "near":
+            if key == source and found.spun != "doc":  # repaired on an earlier attempt at this commit
                 found = dataclasses.replace(found, kind="spun", spun="doc")
-            gain = restored if key == source else prior if found.spun == "doc" else 0
+            gain = restored if key == source else 0
             linked.links.append(Link(position, key, _version(rows[position]), other, found, gain))
         local.insert(str(position), as_minhash(rows[position]["minhash"]), check_duplication=False)
     _restage(root, run_id, batches, rows)
     return linked
+
+
+def _earlier_repair(row: dict[str, Any]) -> tuple[Key, int] | None:
+    """(original, phrases restored) of a repair an interrupted attempt at this commit staged already."""
+    evidence = [e["reason"] for e in row["edits"] if e["step"] == STEP]
+    if not evidence:
+        return None
+    doc, version = evidence[0].removeprefix("copy-of ").split(" v")
+    return (doc, int(version)), len(evidence)
 
 
 def _repair_from_best(
