@@ -10,6 +10,7 @@ from pipeline.steps.despin import despin
 from pipeline.steps.encoding import repair_encoding
 from pipeline.steps.extract import extract_main_text
 from pipeline.steps.language import detect_language
+from pipeline.steps.signature import sign
 
 # Every step by the name `CleanConfig.steps` uses. Mojibake is repaired before extraction on
 # purpose: trafilatura drops the control characters ftfy needs to recognise it.
@@ -18,6 +19,7 @@ STEPS: dict[str, Callable[[Article, CleanConfig], Article]] = {
     "extract": extract_main_text,
     "despin": despin,
     "language": detect_language,
+    "signature": sign,
 }
 
 

@@ -16,7 +16,7 @@ class CleanConfig:
     min_paragraph_chars: int = 40  # shorter paragraphs inherit the document's language
     spin_threshold: float = 1.0  # spin score above which a document is repaired
     # Steps to run, in this order (names in pipeline.clean.STEPS); a subset only to compare rules.
-    steps: tuple[str, ...] = ("encoding", "extract", "despin", "language")
+    steps: tuple[str, ...] = ("encoding", "extract", "despin", "language", "signature")
 
 
 @dataclass(frozen=True, slots=True)

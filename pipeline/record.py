@@ -66,6 +66,7 @@ class Article:
     paragraph_languages: tuple[ParagraphLanguage, ...] = ()
     spin_score: float | None = None
     spin_fingerprints: tuple[str, ...] = ()
+    minhash: tuple[int, ...] = ()  # signature for copy detection (pipeline/copies/signature.py)
     edits: tuple[Edit, ...] = ()
 
     def replace(self, **changes: object) -> Article:

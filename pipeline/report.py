@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 from pipeline.archive.layout import REPORTS_DIR, safe_name
 from pipeline.archive.reader import read_table
 from pipeline.config import CleanConfig
+from pipeline.copies.lookup import run_counts
 
 CHROME = ("extract", "remove_chrome")
 _BUCKETS = [(i / 10, (i + 1) / 10) for i in range(10)]
@@ -72,7 +73,9 @@ def _seen_rows(root: Path, run_id: str) -> list[dict[str, Any]]:
     return [row for row in held.to_pylist() if (row["doc_id"], row["version"]) in keys]
 
 
-def render(run: dict[str, Any], rejects: list[str], rows: list[dict[str, Any]]) -> str:
+def render(
+    run: dict[str, Any], rejects: list[str], rows: list[dict[str, Any]], copies: tuple[int, int] = (0, 0)
+) -> str:
     counts = [(k.replace("_", " "), run[k]) for k in ("documents", "new_versions", "sightings", "rejects")]
     chrome = [chrome_removed(row) for row in rows]
     shares = [removed / total if total else 0.0 for removed, total in chrome]
@@ -87,6 +90,7 @@ def render(run: dict[str, Any], rejects: list[str], rows: list[dict[str, Any]]) 
             ("started", run["started_at"]), ("committed", run["committed_at"]),
             ("pipeline version", run["pipeline_version"]), ("articles table version", run["articles_version"]),
             ("text removed as chrome", f"{overall:.1%} of extracted text ({len(rows)} documents)"),
+            ("copies", f"{copies[0]} found, {copies[1]} spun copies repaired from their originals"),
             ("spin scores", f"{len(spins)} scored, {sum(x > threshold for x in spins)} over the repair threshold"),
         ]
     )
@@ -110,7 +114,7 @@ def write_run_report(root: Path, run_id: str) -> Path:
     if not runs:
         raise LookupError(f"run {run_id} is not in the archive")
     rejects = read_table(root, "rejects", columns=["reason"], where=pc.field("run_id") == run_id)
-    page = render(runs[0], rejects["reason"].to_pylist(), _seen_rows(root, run_id))
+    page = render(runs[0], rejects["reason"].to_pylist(), _seen_rows(root, run_id), run_counts(root, run_id))
     path = report_path(root, run_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")

@@ -30,7 +30,7 @@ from pipeline.sources import capture_sources, configure_for, expand_sources, nee
 Clock = Callable[[], datetime]
 LIBRARIES = (
     "trafilatura", "ftfy", "langdetect", "deltalake", "pyarrow", "warcio", "charset-normalizer",
-    "httpx", "feedparser", "protego",
+    "httpx", "feedparser", "protego", "datasketch",
 )
 
 
@@ -134,7 +134,7 @@ def commit(config: RunConfig, started_at: datetime, clock: Clock = utc_now) -> R
         dag_id=config.dag_id,
         logical_date=config.logical_date,
     )
-    return commit_run(Path(config.archive_root), meta, clock())
+    return commit_run(Path(config.archive_root), meta, clock(), config.clean.spin_threshold)
 
 
 def run(

@@ -80,4 +80,4 @@ def test_the_report_is_saved_as_json_under_reports(archive: Path) -> None:
     path = write_report(maintain(archive, utc_now))
     saved = json.loads(path.read_text())
     assert path.parent == archive / "reports" and saved["ok"] is True
-    assert {t["table"] for t in saved["tables"]} == {"articles", "sightings", "rejects", "runs"}
+    assert {t["table"] for t in saved["tables"]} == {"articles", "sightings", "rejects", "runs", "copies"}

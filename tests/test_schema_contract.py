@@ -10,6 +10,10 @@ from deltalake import DeltaTable
 
 from pipeline.archive.layout import table_path
 from pipeline.archive.schema import SCHEMA_DIR, TABLES, contract
+from pipeline.audit.verify import verify
+from pipeline.config import RunConfig
+from pipeline.run import run
+from tests.conftest import SEEDS
 
 
 def _plain(data_type: pa.DataType) -> pa.DataType:
@@ -57,3 +61,17 @@ def test_every_column_is_documented_and_articles_has_the_required_columns():
         spec = json.loads(path.read_text())
         assert path.name == f"{spec['table']}.v{spec['version']}.json"
         assert all(column["description"].strip() for column in spec["columns"]), path.name
+
+
+def test_an_archive_written_under_articles_v1_takes_a_v2_run(tmp_path: Path) -> None:
+    """A table created before a contract gained a column is brought up to it, not refused."""
+    v1 = contract("articles").schema.remove(contract("articles").schema.get_field_index("minhash"))
+    path = table_path(tmp_path, "articles")
+    path.mkdir(parents=True)
+    DeltaTable.create(str(path), schema=v1, name="articles")
+    summary = run([str(SEEDS)], RunConfig(str(tmp_path), "after-upgrade"))
+    assert summary.new_versions == summary.documents - summary.rejects > 0
+    held = DeltaTable(str(path)).to_pyarrow_table(columns=["minhash"])
+    assert "minhash" in DeltaTable(str(path)).schema().to_arrow().names
+    assert all(values for values in held["minhash"].to_pylist())
+    assert verify(tmp_path).ok

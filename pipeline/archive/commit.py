@@ -18,18 +18,19 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from deltalake import DeltaTable
+from deltalake import CommitProperties, DeltaTable, Schema
 from deltalake.exceptions import DeltaError
 
 from pipeline.archive.layout import table_path
 from pipeline.archive.lease import new_holder
 from pipeline.archive.optimistic import app_id, commit_on, optimistic
 from pipeline.archive.reader import read_table
-from pipeline.archive.schema import TABLES, contract
+from pipeline.archive.schema import TABLES, Contract, contract
 from pipeline.archive.staging import drop_staging, read_staged
 from pipeline.archive.versions import Assignment, assign_versions
 from pipeline.capture.warc import read_raw
 from pipeline.record import RawRef
+from pipeline.copies.link import link_copies
 
 # History must never expire silently: keep the log and removed files for ten years.
 RETENTION_DAYS = 3650
@@ -70,6 +71,7 @@ def ensure_tables(root: Path) -> None:
     for table in TABLES:
         path = table_path(root, table)
         if DeltaTable.is_deltatable(str(path)):
+            add_new_columns(DeltaTable(str(path)), contract(table))
             continue
         path.mkdir(parents=True, exist_ok=True)
         try:
@@ -83,6 +85,23 @@ def ensure_tables(root: Path) -> None:
             )
         except DeltaError:
             if not DeltaTable.is_deltatable(str(path)):
+                raise
+
+
+def add_new_columns(dt: DeltaTable, newest: Contract) -> None:
+    """Bring a table written under an older contract up to `newest` by adding the columns it lacks
+    (new contract columns are nullable, so older rows read them as null). The commit is marked as the
+    pipeline's own, naming the contract version."""
+    held = set(dt.schema().to_arrow().names)
+    missing = [field for field in newest.schema if field.name not in held]
+    if missing:
+        mark = {"newsarchive.maintenance": f"schema upgrade to {newest.table} v{newest.version}"}
+        try:
+            dt.alter.add_columns(list(Schema.from_arrow(pa.schema(missing)).fields),
+                                 commit_properties=CommitProperties(custom_metadata=mark))
+        except DeltaError:  # another writer upgraded it first
+            dt.update_incremental()
+            if any(field.name not in set(dt.schema().to_arrow().names) for field in missing):
                 raise
 
 
@@ -225,13 +244,14 @@ def _run_row(meta: RunMetadata, now: datetime, counts: dict[str, int], articles_
     return pa.Table.from_pylist([row], contract("runs").schema)
 
 
-def commit_run(root: Path, meta: RunMetadata, now: datetime) -> RunSummary:
+def commit_run(root: Path, meta: RunMetadata, now: datetime, spin_threshold: float = 1.0) -> RunSummary:
     """Commit every staged batch of the run: one new version of each table, then drop the staging."""
     ensure_tables(root)
     if is_committed(root, meta.run_id):
         drop_staging(root, meta.run_id)  # left behind when the last attempt died after its runs row
         return summary_of(root, meta.run_id)
     holder = new_holder()
+    copies = link_copies(root, meta.run_id, spin_threshold)  # repairs spun copies in the staging first
     rejects = pa.Table.from_batches(list(read_staged(root, meta.run_id, "rejects")), contract("rejects").schema)
     assignment = commit_articles(root, meta, rejects.num_rows, holder)
     counts = _counts(assignment, rejects.num_rows)
@@ -240,6 +260,8 @@ def commit_run(root: Path, meta: RunMetadata, now: datetime) -> RunSummary:
     append_once(root, "sightings", _sightings(root, meta.run_id, assignment), meta.run_id, metadata, holder)
     rejected = pa.concat_tables([rejects.cast(contract("rejects").schema), _superseded(root, meta.run_id, assignment)])
     append_once(root, "rejects", rejected, meta.run_id, metadata, holder)
+    written = [new and kept for new, kept in zip(assignment.is_new, assignment.kept, strict=True)]
+    append_once(root, "copies", copies.rows(assignment.versions, written, meta.run_id), meta.run_id, metadata, holder)
     append_once(root, "runs", _run_row(meta, now, counts, articles_version), meta.run_id, metadata, holder)
     drop_staging(root, meta.run_id)
     return RunSummary(meta.run_id, **counts, articles_version=articles_version, stale=len(assignment.stale))

@@ -48,6 +48,7 @@ def article_row(article: Article, run_id: str, pipeline_version: str, seed: int)
         "run_id": run_id,
         "pipeline_version": pipeline_version,
         "captured_at": article.captured_at,
+        "minhash": list(article.minhash),
         "edits": [dataclasses.asdict(edit) for edit in article.edits],
     }
 

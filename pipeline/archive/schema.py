@@ -11,7 +11,7 @@ from typing import Any
 import pyarrow as pa
 
 SCHEMA_DIR = Path(__file__).resolve().parents[1] / "schemas"  # pipeline/schemas: a link to schemas/ in a checkout
-TABLES = ("articles", "sightings", "rejects", "runs")
+TABLES = ("articles", "sightings", "rejects", "runs", "copies")
 
 _SCALARS: dict[str, pa.DataType] = {
     "string": pa.string(),

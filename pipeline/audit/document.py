@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,7 @@ import pyarrow.compute as pc
 from pipeline.archive.history import table_history
 from pipeline.archive.reader import open_table, read_table
 from pipeline.archive.timeline import version_as_of
+from pipeline.copies.lookup import CopyOf, copies_of
 from pipeline.errors import ArchiveError
 from pipeline.identity import doc_id as doc_id_of
 
@@ -29,6 +30,7 @@ class HeldDocument:
     written_in: int  # articles table version whose commit added this row
     committed_at: datetime  # when that commit was made (from the Delta log)
     sightings: list[dict[str, Any]]  # captures that matched or created this version, oldest first
+    copies: list[CopyOf] = field(default_factory=list)  # near-duplicate versions of other documents
 
 
 def resolve_doc_id(ref: str) -> str:
@@ -65,7 +67,8 @@ def held_document(
     commit = next((e for e in table_history(root, "articles") if e["run_id"] == row["run_id"]), None)
     if commit is None:
         raise ArchiveError(f"no articles commit carries run {row['run_id']} of doc {doc_id} (run `verify`)")
-    return HeldDocument(row, table_version, commit["version"], commit["committed_at"], _sightings(root, row, as_of))
+    return HeldDocument(row, table_version, commit["version"], commit["committed_at"], _sightings(root, row, as_of),
+                        copies_of(root, doc_id, row["version"]))
 
 
 def _sightings(root: Path, row: dict[str, Any], as_of: datetime | None) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from pipeline.cli import (
     clean_cmd,
+    copies_cmd,
     despin_cmd,
     despin_learn_cmd,
     diff_cmd,
@@ -35,6 +36,7 @@ COMMANDS = (
     history_cmd,
     summary_cmd,
     show_cmd,
+    copies_cmd,
     diff_cmd,
     verify_cmd,
     export_cmd,

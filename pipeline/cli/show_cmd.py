@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 from typing import Any
 
@@ -33,6 +34,7 @@ def as_json(held: HeldDocument) -> dict[str, Any]:
         "written_in": held.written_in,
         "committed_at": held.committed_at,
         "sightings": held.sightings,
+        "copies": [dataclasses.asdict(c) for c in held.copies],
     }
 
 
@@ -61,6 +63,9 @@ def print_held(held: HeldDocument) -> None:
     for seen in held.sightings:
         note = "  (new version)" if seen["new_version"] else ""
         print(f"    {seen['captured_at'].isoformat()}  {seen['run_id']}{note}")
+    print(f"  {'copies':<12} {len(held.copies)}")
+    for c in held.copies:
+        print(f"    {c.other_doc_id} v{c.other_version}  {c.kind} {c.similarity:.2f}  {c.other_source_uri or '-'}")
     print(f"  {'edits':<12} {len(row['edits'])}")
     for e in row["edits"]:
         print(f"    {e['step']}/{e['kind']} [{e['start']}:{e['end']}] {_short(e['before'])} -> {_short(e['after'])}"

@@ -1,0 +1,120 @@
+"""The persistent LSH index of every archived version's signature, under the archive root.
+
+`indexes/copies/lsh.pickle` holds a datasketch `MinHashLSH`; `manifest.json` beside it names its
+parameters and the committed runs it covers. Opening the index catches it up with the runs committed
+since (so a lost save costs a re-read, never a wrong answer) and rebuilds it from the `articles`
+table when it is missing or was built with other parameters."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow.compute as pc
+from datasketch import MinHashLSH
+
+from pipeline.archive.reader import read_table
+from pipeline.copies.signature import NUM_PERM, SCHEME, SHINGLE_WORDS, as_minhash
+
+INDEX_DIR = Path("indexes") / "copies"
+LSH_THRESHOLD = 0.4  # Jaccard at which a pair becomes a likely candidate (32 bands of 4 rows)
+FORMAT = 1
+Key = tuple[str, int]  # (doc_id, version)
+
+
+def index_dir(root: Path) -> Path:
+    return root / INDEX_DIR
+
+
+def _parameters() -> dict[str, object]:
+    return {"format": FORMAT, "num_perm": NUM_PERM, "scheme": SCHEME, "shingle_words": SHINGLE_WORDS,
+            "threshold": LSH_THRESHOLD}
+
+
+def new_lsh() -> MinHashLSH:
+    return MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+
+
+def key_name(key: Key) -> str:
+    return f"{key[0]} {key[1]}"
+
+
+def parse_key(name: str) -> Key:
+    doc, version = name.split(" ")
+    return doc, int(version)
+
+
+@dataclass
+class CopyIndex:
+    """Signatures of archived versions, searchable by LSH; `runs` are the committed runs it covers."""
+
+    lsh: MinHashLSH = field(default_factory=new_lsh)
+    runs: set[str] = field(default_factory=set)
+
+    def insert(self, key: Key, values: Iterable[int]) -> None:
+        name = key_name(key)
+        if name not in self.lsh:
+            self.lsh.insert(name, as_minhash(list(values)), check_duplication=False)
+
+    def candidates(self, values: Iterable[int]) -> list[Key]:
+        """Archived versions whose signature shares a band with `values`."""
+        return sorted(parse_key(name) for name in self.lsh.query(as_minhash(list(values))))
+
+    def __len__(self) -> int:
+        return len(self.lsh.keys)
+
+
+def _load(directory: Path) -> CopyIndex | None:
+    try:
+        manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+        if manifest["parameters"] != _parameters():
+            return None
+        with (directory / "lsh.pickle").open("rb") as f:
+            lsh = pickle.load(f)  # written by `save_index` below, inside the archive root
+    except (OSError, ValueError, KeyError, EOFError, pickle.UnpicklingError):
+        return None
+    return CopyIndex(lsh, set(manifest["runs"]))
+
+
+def save_index(root: Path, index: CopyIndex) -> None:
+    """Write the index atomically: the pickle first, then the manifest that vouches for it."""
+    directory = index_dir(root)
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, payload in (
+        ("lsh.pickle", pickle.dumps(index.lsh, protocol=pickle.HIGHEST_PROTOCOL)),
+        ("manifest.json", json.dumps({"parameters": _parameters(), "runs": sorted(index.runs)}).encode()),
+    ):
+        tmp = directory / f"{name}.tmp"
+        tmp.write_bytes(payload)
+        os.replace(tmp, directory / name)
+
+
+def catch_up(root: Path, index: CopyIndex, exclude_run: str | None = None) -> int:
+    """Insert the versions of committed runs the index does not cover yet; how many were inserted."""
+    committed = set(read_table(root, "runs", columns=["run_id"])["run_id"].to_pylist())
+    missing = sorted(committed - index.runs - {exclude_run})
+    if not missing:
+        return 0
+    rows = read_table(root, "articles", columns=["doc_id", "version", "minhash"],
+                      where=pc.field("run_id").isin(missing))
+    inserted = 0
+    for doc, version, values in zip(*(rows[c].to_pylist() for c in ("doc_id", "version", "minhash")), strict=True):
+        if values:
+            index.insert((doc, version), values)
+            inserted += 1
+    index.runs.update(missing)
+    return inserted
+
+
+def open_index(root: Path, exclude_run: str | None = None) -> CopyIndex:
+    """The archive's index, caught up with every committed run but `exclude_run` (saved when it changed)."""
+    index = _load(index_dir(root))
+    rebuilt = index is None
+    index = index or CopyIndex()
+    if catch_up(root, index, exclude_run) or rebuilt:
+        save_index(root, index)
+    return index
