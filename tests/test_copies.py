@@ -18,6 +18,7 @@ from pipeline.config import CleanConfig, RunConfig
 from pipeline.copies.index import index_dir, open_index
 from pipeline.copies.link import link_copies
 from pipeline.copies.lookup import learned_pairs, run_counts
+from pipeline.despin.lexicon import read_pairs
 from pipeline.identity import doc_id
 from pipeline.record import Article
 from pipeline.report import report_path
@@ -99,7 +100,7 @@ def test_spun_copies_are_restored_from_their_originals_without_wrong_words(corpu
                 wrong += max(i2 - i1, j2 - j1)
     assert sites >= 500
     assert 1 - left / sites >= 0.95
-    assert wrong == 0
+    assert wrong == 0  # despin's own wrong edits in a spun copy are put right from the original too
 
 
 def test_restorations_are_logged_with_their_evidence_and_counted(corpus: Corpus):
@@ -122,6 +123,17 @@ def test_learned_pairs_carry_their_provenance(corpus: Corpus):
     spun_key = next(iter(corpus.originals))
     assert all(re.fullmatch(r"[0-9a-f]{32} v\d+ copy-of [0-9a-f]{32} v\d+", p) for _, _, p in pairs)
     assert all(spun != original for spun, original, _ in pairs), spun_key
+
+
+def test_despin_learn_takes_the_pairs_copies_were_repaired_with(corpus: Corpus, cli, tmp_path: Path):
+    lexicon = tmp_path / "lexicon.tsv"
+    code, out = cli("despin-learn", "--from-copies", corpus.root, "--run-id", "copies", "--lexicon", lexicon)
+    assert code == 0
+    pairs = learned_pairs(corpus.root, "copies")
+    learned = {(r.spun, r.original): r.provenance for r in read_pairs(lexicon)}
+    assert {(s, o) for s, o, _ in pairs} <= set(learned)
+    assert all(f"copies:{p}" in learned[(s, o)] for s, o, p in pairs)
+    assert f"# {len(pairs)} pairs written to {lexicon}" in out
 
 
 def test_copies_command_and_show_name_the_copies(corpus: Corpus, cli):

@@ -28,6 +28,7 @@ class Version:
     spin_score: float | None
     captured_at: datetime
     signature: tuple[int, ...]
+    before_despin: str | None = None  # the text before despin repaired it (its `extracted_text`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,12 @@ def match(doc: Version, other: Version, spin_threshold: float) -> Match | None:
     if similarity < NEAR_SIMILARITY:
         return None
     swaps = tuple(substitutions(doc.text, other.text))
-    side = spun_side(doc, other, swaps, spin_threshold)
+    # Whether a side is spun is judged on the texts before despin: despin may have repaired all but one
+    # swap of a spun copy, and the original is the evidence that settles the rest.
+    unrepaired = tuple(substitutions(doc.before_despin or doc.text, other.before_despin or other.text))
+    side = spun_side(doc, other, unrepaired, spin_threshold)
+    if side == "doc" and not swaps:
+        side = None  # nothing left to restore: despin restored every swap
     return Match(estimated, similarity, "spun" if side else "near", side, swaps if side == "doc" else ())
 
 

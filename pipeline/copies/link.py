@@ -27,7 +27,7 @@ from pipeline.copies.detect import Match, Version, match
 from pipeline.copies.index import Key, new_lsh, open_index
 from pipeline.copies.signature import as_minhash, signature
 
-_ARCHIVED = ["doc_id", "version", "text", "text_sha256", "spin_score", "captured_at", "minhash"]
+_ARCHIVED = ["doc_id", "version", "text", "text_sha256", "spin_score", "captured_at", "minhash", "extracted_text"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +68,7 @@ class LinkedCopies:
 
 def _version(row: dict[str, Any]) -> Version:
     return Version(row["doc_id"], row.get("version"), row["text"], row["text_sha256"], row["spin_score"],
-                   row["captured_at"], tuple(row["minhash"]))
+                   row["captured_at"], tuple(row["minhash"]), row.get("extracted_text"))
 
 
 def _staged(root: Path, run_id: str) -> list[tuple[str, pa.Table]]:
