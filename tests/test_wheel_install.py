@@ -5,6 +5,7 @@ it holds the pinned versions, else from PyPI)."""
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ from conftest import REPO, SEEDS
 from pipeline.archive.reader import read_table
 
 pytestmark = pytest.mark.slow
+IGNORED = (".git", ".venv", "build", "*.egg-info", "archive", ".airflow", "__pycache__", ".pytest_cache", ".ruff_cache")
 
 
 def sh(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: int = 900) -> str:
@@ -24,8 +26,9 @@ def sh(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: int = 
 
 
 def test_the_wheel_with_the_airflow_extra_runs_the_dag(tmp_path: Path):
-    dist = tmp_path / "dist"
-    sh(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(dist), str(REPO), cwd=tmp_path)
+    source, dist = tmp_path / "source", tmp_path / "dist"
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(*IGNORED))  # the build writes into its tree
+    sh(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(dist), str(source), cwd=tmp_path)
     [wheel] = dist.glob("newsarchive-*.whl")
     venv = tmp_path / "venv"
     sh(sys.executable, "-m", "venv", str(venv), cwd=tmp_path)
