@@ -15,8 +15,9 @@ from pipeline.capture.warc import raw_writer
 from pipeline.config import FetchConfig, RunConfig
 from pipeline.sources.discovery import discover_url
 from pipeline.sources.downloads import Fetcher
-from pipeline.sources.files import discover_files
+from pipeline.sources.files import discover_files, entry_uri
 from pipeline.sources.session import open_fetcher
+from pipeline.sources.skipped import skipped_input
 from pipeline.sources.sources_file import SourceSpec
 from pipeline.sources.specs import read_specs
 from pipeline.sources.warcs import is_warc_path, list_records
@@ -68,5 +69,7 @@ def _expand(source: SourceSpec, discovery: _Discovery) -> list[str]:
         return discover_url(source, discovery.fetcher(), discovery.archive_root)
     path = Path(source.location)
     if is_warc_path(path) and path.is_file():
-        return list_records(path)
+        records = list_records(path)
+        detail = f"{path}: the WARC file holds no response or resource record"
+        return records or [skipped_input(entry_uri(path), "empty", detail)]
     return list(discover_files([path]))
