@@ -111,6 +111,10 @@ def _entry_input(entry: Path) -> str | None:
     return str(entry) if media_type_of(entry)[0] is not None else None
 
 
+class _NotRegular(Exception):
+    """The path is a FIFO, socket, device or directory: it is not opened or not read."""
+
+
 def read_file(path: Path, max_bytes: int, clock: Callable[[], datetime]) -> Capture:
     """The file's exact bytes as a Capture. A file over `max_bytes` is read only that far and
     marked truncated; an unsupported name gets media type None. Both are rejected when processed.
@@ -130,10 +134,6 @@ def read_file(path: Path, max_bytes: int, clock: Callable[[], datetime]) -> Capt
         content_encoding=encoding,
         truncated=len(payload) > max_bytes,
     )
-
-
-class _NotRegular(Exception):
-    """The path is a FIFO, socket, device or directory: it is not opened or not read."""
 
 
 def _read_regular(path: Path, limit: int) -> bytes:
