@@ -12,6 +12,7 @@ RejectReason = Literal[
     "no_text",
     "unsupported_type",
     "not_found",
+    "unreadable",
     "fetch_failed",
     "refused",
     "step_failed",

@@ -1,4 +1,8 @@
-"""Document identity: the canonical form of a source URI and the id derived from it."""
+"""Document identity: the canonical form of a source URI and the id derived from it.
+
+The canonical form is fixed: archived doc_ids depend on it. courlan's `normalize_url` is not used
+because it would move ids (it sorts and drops query parameters, keeps fragments, decodes
+punycode; tests/test_identity.py pins the ids and shows the differences)."""
 
 from __future__ import annotations
 

@@ -75,3 +75,37 @@ def test_the_cp1252_preference_does_not_swallow_other_scripts():
     )
     decoded, codec, _ = decode(text.encode("cp1251"))
     assert decoded == text, codec
+
+
+ARTICLE = (
+    "The council met on Monday and approved the budget for the new bridge over the river.\n"
+    "Work on the foundations is due to start in the spring, and should take two years.\n"
+)
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_told_by_its_nul_bytes(codec):
+    text = ARTICLE + "Residents said the café was “full” all week.\n"
+    assert decode(text.encode(codec)) == (text, codec, "utf-16-nul-pattern")
+
+
+def test_nul_bytes_that_do_not_decode_to_utf16_text_stay_binary():
+    # NULs in every other byte, but the other bytes are control characters: not text in any codec
+    payload = bytes(b for i in range(400) for b in (i % 8 + 1, 0))
+    with pytest.raises(RejectedInput) as caught:
+        decode(payload)
+    assert caught.value.reason == "binary"
+
+
+def test_utf8_with_a_few_cp1252_bytes_is_repaired_and_says_how_many():
+    pasted = "He said “yes” – at last.\n".encode("cp1252")  # three cp1252 bytes: 0x93 0x94 0x96
+    payload = TEXT.encode("utf-8") + b"\n" + pasted + ARTICLE.encode("utf-8")
+    text, codec, decided_by = decode(payload)
+    assert text == f"{TEXT}\nHe said “yes” – at last.\n{ARTICLE}"
+    assert (codec, decided_by) == ("utf-8", "utf-8-with-cp1252-repairs (3 bytes)")
+
+
+def test_many_stray_bytes_are_not_repaired_as_utf8():
+    # pure cp1252 with no valid UTF-8 sequence at all: detection decides, not the repair
+    text = "Les élèves étaient déjà là à l'école. " * 20
+    assert decode(text.encode("cp1252"))[2] == "charset-normalizer"

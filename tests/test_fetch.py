@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -168,6 +169,20 @@ def test_a_retry_after_beyond_the_cap_is_not_waited_for(site, tmp_path):
         fetched = f.fetch(f"{site.state.base}/busy/river-festival-returns.html")
     assert fetched.failure == ("fetch_failed", f"{site.state.base}/busy/river-festival-returns.html: HTTP 429")
     assert waits == []
+
+
+def test_a_network_error_is_retried_with_growing_backoff_then_given_up(fetcher):
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]  # nothing listens here once the socket is closed
+    fetched = fetcher.fetch(f"http://127.0.0.1:{port}/story.html", check_robots=False)
+    assert fetched.failure[0] == "fetch_failed" and "ConnectError" in fetched.failure[1]
+    assert fetcher.waits == [CONFIG.backoff_s, 2 * CONFIG.backoff_s]  # retries=2: three attempts
+
+
+def test_a_404_is_not_retried(site, fetcher):
+    assert fetcher.fetch(f"{site.state.base}/news/no-such-story.html").failure[0] == "not_found"
+    assert fetcher.waits == []
 
 
 def test_not_found_and_not_html(site, fetcher):

@@ -58,3 +58,20 @@ def test_raw_bytes_of_rejects_are_kept(archive: Path):
         else:
             assert kept == payload
         assert row["raw_size"] == len(kept)
+
+
+def test_utf16_without_a_bom_and_utf8_with_stray_cp1252_are_archived_with_the_decision(tmp_path: Path):
+    seed = (SEEDS / "004_1364bb3f8be946eb.txt").read_text()[:4000]
+    (tmp_path / "utf16.txt").write_bytes(seed.encode("utf-16-le"))
+    (tmp_path / "mixed.txt").write_bytes(seed.encode() + "\nHe said “yes”.\n".encode("cp1252") + seed[:500].encode())
+    root = tmp_path / "archive"
+    run([str(tmp_path / "utf16.txt"), str(tmp_path / "mixed.txt")], RunConfig(str(root), "decode"))
+    assert read_table(root, "rejects").num_rows == 0
+    decided = {
+        Path(row["source_uri"]).name: (row["encoding"], row["encoding_decided_by"])
+        for row in read_table(root, "articles").to_pylist()
+    }
+    assert decided == {
+        "utf16.txt": ("utf-16-le", "utf-16-nul-pattern"),
+        "mixed.txt": ("utf-8", "utf-8-with-cp1252-repairs (2 bytes)"),
+    }

@@ -8,6 +8,7 @@ from pipeline.errors import RejectedInput
 from pipeline.sources.discovery import discover_url
 from pipeline.sources.downloads import Fetcher
 from pipeline.sources.sitemaps import parse_sitemap
+from pipeline.sources.skipped import skipped_capture
 from pipeline.sources.sources_file import SourceSpec
 from tests.site_server import SITE, serve_site
 
@@ -56,3 +57,30 @@ def test_an_index_with_a_gzipped_sitemap_is_discovered_over_http():
         f"{base}/sitemap-missing.xml",  # a child sitemap that failed: captured again, then rejected
     ]
     assert filtered == [f"{base}/news/school-meals-plan.html"]
+
+
+def test_a_sitemap_index_that_lists_itself_is_a_skipped_input_saying_so():
+    with serve_site() as site, Fetcher(CONFIG, clock) as fetcher:
+        url = f"{site.state.base}/sitemap-self.xml"
+        inputs = discover_url(SourceSpec(url), fetcher, None)
+        hits = site.state.hits["/sitemap-self.xml"]
+    errors = [skipped_capture(item, clock()).error for item in inputs]
+    assert errors == [
+        ("refused", f"{url}: the sitemap index {url} lists it, but it is already being read (a cycle)"),
+        ("empty", f"{url}: it lists no pages"),
+    ]
+    assert hits == 1
+
+
+def test_a_feed_without_entries_is_a_skipped_input():
+    with serve_site() as site, Fetcher(CONFIG, clock) as fetcher:
+        url = f"{site.state.base}/feed-empty.xml"
+        [item] = discover_url(SourceSpec(url), fetcher, None)
+    assert skipped_capture(item, clock()).error == ("empty", f"{url}: it lists no pages")
+
+
+def test_a_match_that_keeps_no_page_says_so():
+    with serve_site() as site, Fetcher(CONFIG, clock) as fetcher:
+        url = f"{site.state.base}/sitemap-news.xml"
+        [item] = discover_url(SourceSpec(url, match="/sport/"), fetcher, None)
+    assert skipped_capture(item, clock()).error == ("empty", f"{url}: no listed page matches '/sport/'")

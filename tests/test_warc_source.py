@@ -65,3 +65,13 @@ def test_a_broken_record_pointer_is_a_reject_not_a_crash(tmp_path):
     (capture,) = capture_sources([f"warc:{tmp_path}/missing.warc.gz#0"], 10**6, clock)
     with pytest.raises(RejectedInput, match="not_found"):
         process(capture, RunConfig("x", "y").clean)
+
+
+def test_a_warc_file_without_documents_is_a_skipped_input_saying_so(tmp_path):
+    crawl = tmp_path / "info-only.warc.gz"
+    with crawl.open("wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        writer.write_record(writer.create_warcinfo_record(crawl.name, {"software": "test"}))
+    [capture] = capture_sources(expand_sources([str(crawl)]), 10**6, clock)
+    assert capture.error == ("empty", f"{crawl}: the WARC file holds no response or resource record")
+    assert capture.source_uri == crawl.as_uri()

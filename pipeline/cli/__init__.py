@@ -1,7 +1,9 @@
 """The command line: `python -m pipeline COMMAND` (also installed as `newsarchive`).
 
 Exit codes: 0 success; 1 the command ran but found problems (e.g. `verify` mismatches);
-2 usage error; 3 archive missing or unreadable; 4 an input path does not exist."""
+2 usage error; 3 archive missing or unreadable; 4 an input path does not exist; 5 the archive's
+storage failed (disk full, permission denied, read-only): one line says what, where and how much
+space is free, and re-running the same run id completes the run."""
 
 from __future__ import annotations
 
@@ -25,7 +27,8 @@ from pipeline.cli import (
     summary_cmd,
     verify_cmd,
 )
-from pipeline.cli.common import CommandError
+from pipeline.cli.common import EXIT_STORAGE, CommandError
+from pipeline.cli.storage import storage_failure
 
 COMMANDS = (
     run_cmd,
@@ -63,3 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `... | head` closed the pipe: not an error of ours
         sys.stderr.close()
         return 0
+    except Exception as error:
+        message = storage_failure(error, getattr(args, "archive", None), getattr(args, "run_id", None))
+        if message is None:
+            raise
+        print(f"newsarchive {args.command}: {message}", file=sys.stderr)
+        return EXIT_STORAGE

@@ -15,6 +15,7 @@ EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
 EXIT_ARCHIVE = 3
 EXIT_INPUT = 4
+EXIT_STORAGE = 5  # the archive's storage failed: disk full, permission denied, read-only
 
 
 class CommandError(Exception):

@@ -68,7 +68,7 @@ def handle(args: argparse.Namespace) -> int:
     missing = [s for s in args.sources if not is_url(s) and not Path(s).exists()]
     if missing:
         raise CommandError(f"no such file or directory: {', '.join(missing)}", EXIT_INPUT)
-    run_id = args.run_id or f"run-{utc_now():%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
+    run_id = args.run_id = args.run_id or f"run-{utc_now():%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
     config = RunConfig(
         archive_root=str(args.archive),
         run_id=run_id,

@@ -1,5 +1,7 @@
 """From a URL source to page URLs: a feed lists its entries, a sitemap (index) its pages; anything
-else is a page itself. Every discovery fetch is recorded like any other."""
+else is a page itself. Every discovery fetch is recorded like any other. A feed or sitemap that
+yields no page, and a child sitemap that is not read (a cycle, too deep), is listed as a
+`skipped:` input, so the run's rejects say why."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from pipeline.errors import RejectedInput
 from pipeline.sources.downloads import Fetched, Fetcher
 from pipeline.sources.feeds import feed_links
 from pipeline.sources.sitemaps import parse_sitemap
+from pipeline.sources.skipped import is_skipped, skipped_input
 from pipeline.sources.sources_file import SourceSpec
 from pipeline.sources.warcs import record_input
 
@@ -22,15 +25,21 @@ def discover_url(spec: SourceSpec, fetcher: Fetcher, archive_root: Path | None) 
     fetched = fetcher.fetch(spec.location)
     if fetched.failure:
         return [spec.location]
-    pages = listed_pages(fetched, fetcher, depth=0)
+    pages = listed_pages(fetched, fetcher, depth=0, reading=(fetched.url, fetched.final_url))
     if pages is None:
         return [_page_input(fetched, archive_root)]
-    return [url for url in pages if spec.keeps(url)]
+    kept = [item for item in pages if is_skipped(item) or spec.keeps(item)]
+    if not any(not is_skipped(item) for item in kept):
+        what = f"no listed page matches {spec.match!r}" if pages and spec.match else "it lists no pages"
+        kept.append(skipped_input(spec.location, "empty", f"{spec.location}: {what}"))
+    return kept
 
 
-def listed_pages(fetched: Fetched, fetcher: Fetcher, depth: int) -> list[str] | None:
+def listed_pages(fetched: Fetched, fetcher: Fetcher, depth: int, reading: tuple[str, ...] = ()) -> list[str] | None:
     """The page URLs a feed or sitemap lists (child sitemaps fetched up to the depth limit);
-    None when `fetched` is neither. A child sitemap that fails is listed itself, to be rejected."""
+    None when `fetched` is neither. A child sitemap that fails is listed itself, to be rejected;
+    one that is being read already (`reading`: the chain of sitemaps above) or lies beyond the
+    depth limit is a `skipped:` input."""
     links = feed_links(fetched.body, fetched.final_url)
     if links is not None:
         return links[: fetcher.config.max_discovered]
@@ -43,13 +52,24 @@ def listed_pages(fetched: Fetched, fetcher: Fetcher, depth: int) -> list[str] | 
     if not sitemap.is_index:
         return list(sitemap.urls[: fetcher.config.max_discovered])
     pages: list[str] = []
-    for child_url in sitemap.urls if depth < fetcher.config.max_sitemap_depth else ():
-        child = fetcher.fetch(child_url)
-        child_pages = None if child.failure else listed_pages(child, fetcher, depth + 1)
-        pages.extend(child_pages if child_pages is not None else [child_url])
+    for child_url in sitemap.urls:
+        pages.extend(_child_pages(child_url, fetched.final_url, fetcher, depth, reading))
         if len(pages) >= fetcher.config.max_discovered:
             break
     return list(dict.fromkeys(pages))[: fetcher.config.max_discovered]
+
+
+def _child_pages(url: str, parent: str, fetcher: Fetcher, depth: int, reading: tuple[str, ...]) -> list[str]:
+    if url in reading:
+        detail = f"{url}: the sitemap index {parent} lists it, but it is already being read (a cycle)"
+        return [skipped_input(url, "refused", detail)]
+    limit = fetcher.config.max_sitemap_depth
+    if depth >= limit:
+        return [skipped_input(url, "refused", f"{url}: nested deeper than the sitemap depth limit ({limit})")]
+    child = fetcher.fetch(url)
+    chain = (*reading, child.url, child.final_url)
+    child_pages = None if child.failure else listed_pages(child, fetcher, depth + 1, chain)
+    return child_pages if child_pages is not None else [url]
 
 
 def _page_input(fetched: Fetched, archive_root: Path | None) -> str:

@@ -11,6 +11,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 import httpx
+import tenacity
 
 from pipeline.capture.exchange import Exchange
 from pipeline.config import FetchConfig
@@ -135,29 +136,32 @@ class Fetcher:
         return fetched.status, fetched.body
 
     def _get_with_retries(self, url: str) -> _Attempt:
-        for attempt_number in range(self.config.retries + 1):
-            attempt = self._get(url)
-            wait = self._retry_wait(attempt, attempt_number)
-            if wait is None or attempt_number == self.config.retries:
-                return attempt
-            self._sleep(wait)
-        raise AssertionError("unreachable")
+        """GET `url`, retried with exponential backoff (at least Retry-After) on a network error,
+        429 or 5xx; the last attempt is returned when retries run out."""
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(self.config.retries + 1),
+            retry=tenacity.retry_if_result(self._is_retried),
+            wait=self._retry_wait,
+            sleep=self._sleep,
+            retry_error_callback=lambda state: state.outcome.result(),
+        )
+        return retrying(self._get, url)
 
-    def _retry_wait(self, attempt: _Attempt, attempt_number: int) -> float | None:
-        """Seconds to wait before another attempt, or None when this outcome is not retried."""
+    def _is_retried(self, attempt: _Attempt) -> bool:
         exchange = attempt.exchange
         if exchange is None:
-            retried = attempt.failure is not None and attempt.failure[0] == "fetch_failed"  # network error
-            return self.config.backoff_s * 2**attempt_number if retried else None
+            return attempt.failure is not None and attempt.failure[0] == "fetch_failed"  # a network error
         if exchange.status not in _RETRIED:
-            return None
-        wait = self.config.backoff_s * 2**attempt_number
+            return False
         retry_after = self._retry_after(exchange.header("retry-after"))
-        if retry_after is not None:
-            if retry_after > self.config.max_retry_after_s:
-                return None
-            wait = max(wait, retry_after)
-        return wait
+        return retry_after is None or retry_after <= self.config.max_retry_after_s
+
+    def _retry_wait(self, state: tenacity.RetryCallState) -> float:
+        """Seconds before the next attempt: the backoff, or the server's Retry-After when longer."""
+        backoff = tenacity.wait_exponential(multiplier=self.config.backoff_s, min=0)(state)
+        exchange = state.outcome.result().exchange
+        retry_after = self._retry_after(exchange.header("retry-after")) if exchange else None
+        return max(backoff, retry_after or 0.0)
 
     def _retry_after(self, value: str | None) -> float | None:
         if not value:

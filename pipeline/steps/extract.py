@@ -10,6 +10,7 @@ from importlib.metadata import version
 
 import trafilatura
 
+from pipeline.capture.html_depth import flatten_deep_html
 from pipeline.config import CleanConfig
 from pipeline.errors import RejectedInput
 from pipeline.record import Article, Edit
@@ -48,10 +49,12 @@ def _extract_html(article: Article, config: CleanConfig) -> Article:
     html = article.text
     if len(html.encode("utf-8", "surrogatepass")) > config.html_max_bytes:
         raise RejectedInput("too_large", f"HTML over the {config.html_max_bytes}-byte parse cap")
+    flattened = flatten_deep_html(html)  # nested past the parser's depth limit: its text would be lost
+    parsed = flattened.html if flattened else html
     try:
         with _time_limit(config.html_time_limit_s):
             document = trafilatura.bare_extraction(
-                html,
+                parsed,
                 url=article.source_uri,
                 with_metadata=True,
                 deduplicate=False,  # its cross-document cache silently empties repeated text
@@ -66,8 +69,10 @@ def _extract_html(article: Article, config: CleanConfig) -> Article:
     text = (document.text if document else "") or ""
     how = EXTRACTOR
     if not text.strip():
-        text = trafilatura.html2txt(html) or ""  # last resort: all visible text
+        text = trafilatura.html2txt(parsed) or ""  # last resort: all visible text
         how = f"{EXTRACTOR} html2txt fallback (no main text found)"
+    if flattened:
+        how += f", {flattened.note}"
     if not text.strip():
         raise RejectedInput("no_text", "the HTML page has no visible text")
     metadata = {key: getattr(document, key, None) for key in _METADATA_FIELDS} if document else {}
