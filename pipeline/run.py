@@ -47,9 +47,10 @@ def worker_pool(workers: int) -> Iterator[Executor | None]:
         yield None
         return
     # forkserver: the parent holds Rust (deltalake) threads, which fork must not copy. The server
-    # preloads only the cleaning flow, so workers import no Delta or Airflow code.
+    # preloads nothing (not even __main__), so workers import the cleaning flow alone: no Delta or
+    # Airflow code.
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["pipeline.clean"])
+    context.set_forkserver_preload([])
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         yield pool
 
