@@ -8,7 +8,8 @@ repeated `--copies` times (5 by default; 50 to check that memory stays flat). Th
 `--rounds` times each, in this one invocation, so both see the same machine load. For every run it
 prints wall time, docs/s, CPU seconds and the peak RSS summed over the whole process tree (each
 process sampled every 50 ms with psutil; CPU is each process's user+system time as last
-sampled), then the medians and the ratios ours/datatrove.
+sampled), then the median wall and CPU time, the highest peak, the fewest documents kept,
+and the ratios ours/datatrove.
 
 datatrove lives in its own virtualenv, `bench/.datatrove-venv` (created on first use, gitignored),
 never in the project's.
