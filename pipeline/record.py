@@ -43,6 +43,7 @@ class ParagraphLanguage:
     index: int
     language: str
     confidence: float
+    detector: str  # what decided it: "document" (inherited), "py3langid" or "langdetect"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,7 @@ class Article:
     language_raw: str | None = None
     language_confidence: float | None = None
     language_reason: str | None = None
+    language_detector: str | None = None  # detectors, versions and seed that decided the languages
     paragraph_languages: tuple[ParagraphLanguage, ...] = ()
     spin_score: float | None = None
     spin_fingerprints: tuple[str, ...] = ()

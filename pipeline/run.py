@@ -20,17 +20,15 @@ from pipeline.archive.rows import article_row, reject_row
 from pipeline.archive.staging import is_staged, stage_batch
 from pipeline.capture.capture import Capture
 from pipeline.capture.warc import RawWriter, raw_writer
-from pipeline.config import CleanConfig, RunConfig
-from pipeline.errors import RejectedInput
-from pipeline.process import process
-from pipeline.record import Article
+from pipeline.clean import Cleaned, clean_capture
+from pipeline.config import RunConfig
 from pipeline.report import write_run_report
 from pipeline.sources import capture_sources, configure_for, expand_sources, needs_fetcher, open_fetcher
 
 Clock = Callable[[], datetime]
 LIBRARIES = (
     "trafilatura", "ftfy", "langdetect", "deltalake", "pyarrow", "warcio", "charset-normalizer",
-    "httpx", "feedparser", "protego", "datasketch",
+    "httpx", "feedparser", "protego", "datasketch", "py3langid", "symspellpy", "wordfreq", "tenacity",
 )
 
 
@@ -42,22 +40,18 @@ def library_versions() -> dict[str, str]:
     return {name: version(name) for name in LIBRARIES}
 
 
-def _clean_one(capture: Capture, config: CleanConfig) -> Article | tuple[str, str]:
-    """Worker entry point: the Article, or (reason, detail) of the rejection (picklable)."""
-    try:
-        return process(capture, config)
-    except RejectedInput as rejected:
-        return rejected.reason, rejected.detail
-
-
 @contextmanager
 def worker_pool(workers: int) -> Iterator[Executor | None]:
     """A process pool for cleaning, or None to clean in this process."""
     if workers <= 1:
         yield None
         return
-    # forkserver: the parent holds Rust (deltalake) threads, which fork must not copy.
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("forkserver")) as pool:
+    # forkserver: the parent holds Rust (deltalake) threads, which fork must not copy. The server
+    # preloads nothing (not even __main__), so workers import the cleaning flow alone: no Delta or
+    # Airflow code.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([])
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
         yield pool
 
 
@@ -100,11 +94,12 @@ def stage_captures(
         return False
     articles, rejects = [], []
     mapper = pool.map if pool else map
-    for capture, result in zip(captures, mapper(_clean_one, captures, itertools.repeat(config.clean)), strict=True):
-        if isinstance(result, Article):
-            articles.append(article_row(result, config.run_id, __version__, config.clean.language_seed))
+    results = mapper(clean_capture, captures, itertools.repeat(config.clean))
+    for capture, result in zip(captures, results, strict=True):
+        if isinstance(result, Cleaned):
+            articles.append(article_row(result.article, config.run_id, __version__))
         else:
-            rejects.append(reject_row(capture, RejectedInput(*result), config.run_id, __version__))
+            rejects.append(reject_row(capture, result.reason, result.detail, config.run_id, __version__))
         if on_document:
             on_document()
     stage_batch(root, config.run_id, batch, articles, rejects)

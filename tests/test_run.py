@@ -3,6 +3,7 @@
 import gzip
 import hashlib
 import shutil
+import sys
 from pathlib import Path
 
 import pyarrow.compute as pc
@@ -15,7 +16,7 @@ from pipeline.capture.warc import read_raw
 from pipeline.config import RunConfig
 from pipeline.identity import doc_id
 from pipeline.record import RawRef
-from pipeline.run import run
+from pipeline.run import run, worker_pool
 
 
 def test_seed_run_archives_five_english_articles_with_full_provenance(seed_archive: Path):
@@ -118,3 +119,15 @@ def test_gzipped_text_and_html_are_archived_with_their_compressed_bytes_raw(tmp_
             assert row["media_type"] == "text/html"
             assert (row["encoding_decided_by"], row["title"]) == ("meta-charset", "Wuzhen")
             assert "<p>" not in row["text"]
+
+
+def test_cleaning_workers_import_no_delta_or_airflow_code():
+    # In a worker: what the cleaning flow (imported as a worker does to run clean_capture) brings in.
+    loaded = (
+        "(__import__('pipeline.clean'), sorted({name.split('.')[0] for name in __import__('sys').modules}"
+        " & {'deltalake', 'airflow', 'pyarrow', 'pipeline'}))[1]"
+    )
+    with worker_pool(2) as pool:
+        assert pool is not None
+        assert pool.submit(eval, loaded).result() == ["pipeline"]
+    assert {"deltalake", "pyarrow"} <= set(sys.modules)  # while this process has them: the check can tell

@@ -3,13 +3,11 @@
 import io
 from datetime import UTC, datetime
 
-import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from pipeline.clean import Rejected, clean_capture
 from pipeline.config import RunConfig
-from pipeline.errors import RejectedInput
-from pipeline.process import process
 from pipeline.run import run
 from pipeline.sources import capture_sources, expand_sources
 from tests.site_server import SITE
@@ -63,8 +61,8 @@ def test_a_crawl_is_archived_with_its_404_rejected(tmp_path):
 
 def test_a_broken_record_pointer_is_a_reject_not_a_crash(tmp_path):
     (capture,) = capture_sources([f"warc:{tmp_path}/missing.warc.gz#0"], 10**6, clock)
-    with pytest.raises(RejectedInput, match="not_found"):
-        process(capture, RunConfig("x", "y").clean)
+    result = clean_capture(capture, RunConfig("x", "y").clean)
+    assert isinstance(result, Rejected) and result.reason == "not_found"
 
 
 def test_a_warc_file_without_documents_is_a_skipped_input_saying_so(tmp_path):

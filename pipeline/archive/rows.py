@@ -7,17 +7,16 @@ import hashlib
 from typing import Any
 
 from pipeline.capture.capture import Capture
-from pipeline.errors import RejectedInput
+from pipeline.errors import RejectReason
 from pipeline.identity import doc_id
 from pipeline.record import Article, RawRef
-from pipeline.steps.language import DETECTOR
 
 
 def _ref(ref: RawRef | None) -> dict[str, Any] | None:
     return dataclasses.asdict(ref) if ref else None
 
 
-def article_row(article: Article, run_id: str, pipeline_version: str, seed: int) -> dict[str, Any]:
+def article_row(article: Article, run_id: str, pipeline_version: str) -> dict[str, Any]:
     """The `articles` row of `article`; `version` is filled in when the run commits."""
     meta = article.metadata
     return {
@@ -36,8 +35,10 @@ def article_row(article: Article, run_id: str, pipeline_version: str, seed: int)
         "language_raw": article.language_raw,
         "language_confidence": article.language_confidence or 0.0,
         "language_reason": article.language_reason,
-        "paragraph_languages": [dataclasses.asdict(p) for p in article.paragraph_languages],
-        "language_detector": f"{DETECTOR} seed={seed}",
+        "paragraph_languages": [
+            {"index": p.index, "language": p.language, "confidence": p.confidence} for p in article.paragraph_languages
+        ],  # which detector decided each paragraph is in language_detector
+        "language_detector": article.language_detector or "none",
         "spin_score": article.spin_score,
         "spin_fingerprints": list(article.spin_fingerprints),
         "encoding": article.encoding,
@@ -53,14 +54,16 @@ def article_row(article: Article, run_id: str, pipeline_version: str, seed: int)
     }
 
 
-def reject_row(capture: Capture, error: RejectedInput, run_id: str, pipeline_version: str) -> dict[str, Any]:
-    """The `rejects` row for `capture`, which failed with `error`."""
+def reject_row(
+    capture: Capture, reason: RejectReason, detail: str, run_id: str, pipeline_version: str
+) -> dict[str, Any]:
+    """The `rejects` row for `capture`, which could not be cleaned for `reason` (`detail` says more)."""
     return {
         "source_uri": capture.source_uri,
         "doc_id": doc_id(capture.source_uri),
         "run_id": run_id,
-        "reason": error.reason,
-        "message": error.detail,
+        "reason": reason,
+        "message": detail,
         "raw_sha256": capture.sha256 if capture.raw_ref else None,
         "raw_size": len(capture.payload),
         "raw_ref": _ref(capture.raw_ref),

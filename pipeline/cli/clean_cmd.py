@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline.capture.capture import Capture
+from pipeline.clean import Rejected, clean_capture
 from pipeline.cli.common import EXIT_INPUT, EXIT_PROBLEMS, CommandError
 from pipeline.config import CleanConfig
-from pipeline.errors import RejectedInput
-from pipeline.process import process
-from pipeline.run import utc_now
 from pipeline.sources.files import media_type_of
 
 _MEDIA = {"text": "text/plain", "html": "text/html"}
@@ -32,10 +31,9 @@ def handle(args: argparse.Namespace) -> int:
     if args.kind:
         media_type = _MEDIA[args.kind]
     uri = args.file.resolve().as_uri() if args.file else "stdin:"
-    capture = Capture(uri, payload, media_type or "text/plain", utc_now(), content_encoding=encoding)
-    try:
-        article = process(capture, CleanConfig())
-    except RejectedInput as rejected:
-        raise CommandError(f"rejected ({rejected.reason}): {rejected.detail}", EXIT_PROBLEMS) from rejected
-    sys.stdout.write(article.text.rstrip("\n") + "\n")
+    capture = Capture(uri, payload, media_type or "text/plain", datetime.now(UTC), content_encoding=encoding)
+    result = clean_capture(capture, CleanConfig())
+    if isinstance(result, Rejected):
+        raise CommandError(f"rejected ({result.reason}): {result.detail}", EXIT_PROBLEMS)
+    sys.stdout.write(result.article.text.rstrip("\n") + "\n")
     return 0

@@ -7,8 +7,6 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline.archive.layout import table_path
-from pipeline.archive.reader import open_table
-from pipeline.archive.timeline import parse_when, version_as_of
 from pipeline.errors import ArchiveError
 
 EXIT_PROBLEMS = 1
@@ -39,6 +37,8 @@ def existing_archive(root: Path) -> Path:
 
 def when(text: str) -> datetime:
     """argparse type of `--as-of`: an ISO 8601 date or date-time, UTC unless an offset is given."""
+    from pipeline.archive.timeline import parse_when
+
     try:
         return parse_when(text)
     except ValueError as exc:
@@ -56,6 +56,9 @@ def add_point_in_time(parser: argparse.ArgumentParser, version_help: str) -> Non
 
 def resolve_version(root: Path, args: argparse.Namespace) -> int:
     """The table version `--version`/`--as-of` name (the latest without either), checked to exist."""
+    from pipeline.archive.reader import open_table  # Delta: only for the commands that read the archive
+    from pipeline.archive.timeline import version_as_of
+
     try:
         if args.as_of is not None:
             return version_as_of(root, args.table, args.as_of)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import ftfy
+from ftfy.badness import BADNESS_RE
+from ftfy.chardata import CONTROL_CHARS
 
 from pipeline.edits import diff_edits
 from pipeline.record import Article
@@ -17,11 +22,53 @@ _FTFY = ftfy.TextFixerConfig(
     unescape_html=False,  # HTML input is parsed later; text input keeps its literal entities
     explain=True,
 )
+# The same fixes without the mojibake search, for text proven to hold no mojibake.
+_FTFY_FIXERS_ONLY = _FTFY._replace(fix_encoding=False)
+
+# Every branch of ftfy's mojibake pattern needs a non-ASCII character and matches at most this
+# many characters (tests/test_encoding_shortcut.py holds ftfy to both), so a match lies within
+# this reach of a non-ASCII run.
+MOJIBAKE_REACH = 7
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+# Characters one of the enabled fixers acts on: C1 controls, line breaks other than \n,
+# surrogates, terminal escapes and the control characters ftfy strips.
+_FIXER_TRIGGER = re.compile(
+    "[\x80-\x9f\r\u2028\u2029\ud800-\udfff\x1b"
+    + "".join(re.escape(chr(code)) for code in sorted(CONTROL_CHARS))
+    + "]"
+)
+
+
+def has_mojibake(text: str) -> bool:
+    """Whether ftfy's mojibake pattern matches `text`, searched only near its non-ASCII runs
+    (same answer as `ftfy.badness.is_bad`, much faster on mostly-ASCII HTML)."""
+    end = -1
+    start = 0
+    for run in _NON_ASCII_RUN.finditer(text):
+        low, high = max(0, run.start() - MOJIBAKE_REACH), run.end() + MOJIBAKE_REACH
+        if low > end:
+            if end >= 0 and BADNESS_RE.search(text, start, end):
+                return True
+            start = low
+        end = high
+    return end >= 0 and BADNESS_RE.search(text, start, end) is not None
+
+
+def _explained_fix(text: str) -> ftfy.ExplainedText:
+    """ftfy's result for `text`: the full pass only where mojibake or a fixer trigger is present."""
+    if has_mojibake(text):
+        return ftfy.fix_and_explain(text, config=_FTFY)
+    if _FIXER_TRIGGER.search(text) is None and unicodedata.is_normalized("NFC", text):
+        return ftfy.ExplainedText(text, [])
+    fixed = ftfy.fix_and_explain(text, config=_FTFY_FIXERS_ONLY)
+    if has_mojibake(fixed.text):  # a fix uncovered mojibake: let ftfy see all of it
+        return ftfy.fix_and_explain(text, config=_FTFY)
+    return fixed
 
 
 def repair_encoding(article: Article) -> Article:
     """Return `article` with mojibake, control characters and broken sequences repaired."""
-    fixed = ftfy.fix_and_explain(article.text, config=_FTFY)
+    fixed = _explained_fix(article.text)
     if fixed.text == article.text:
         return article
     reason = "ftfy " + ", ".join(f"{action}:{arg}" for action, arg in fixed.explanation or [])

@@ -1,16 +1,29 @@
-"""Detect the language of the document and of each paragraph with langdetect, deterministically."""
+"""Detect the language of the document and of each paragraph, deterministically.
+
+The document's language is langdetect's (fixed seed); a text too short for langdetect alone
+(the `language` command's 15-60 character texts) is decided by langdetect and py3langid
+together. A paragraph takes py3langid's answer when it agrees with the document's language,
+and langdetect's otherwise; each paragraph records which detector decided it."""
 
 from __future__ import annotations
 
+from collections import Counter
+from functools import cache
 from importlib.metadata import version
-
-from langdetect import DetectorFactory, LangDetectException, detect_langs
+from typing import TYPE_CHECKING
 
 from pipeline.config import CleanConfig
 from pipeline.record import Article, ParagraphLanguage
 
+if TYPE_CHECKING:
+    from py3langid.langid import LanguageIdentifier
+
 UNDETERMINED = "und"
-DETECTOR = f"langdetect {version('langdetect')}"
+LANGDETECT = f"langdetect {version('langdetect')}"
+PY3LANGID = f"py3langid {version('py3langid')}"
+# What decided a paragraph, as recorded in `ParagraphLanguage.detector`.
+BY_DOCUMENT, BY_PY3LANGID, BY_LANGDETECT = "document", "py3langid", "langdetect"
+_MARK = {BY_DOCUMENT: "D", BY_PY3LANGID: "F", BY_LANGDETECT: "L"}
 
 
 def _normalise(code: str) -> str:
@@ -18,16 +31,59 @@ def _normalise(code: str) -> str:
     return code.split("-", 1)[0]
 
 
-def _detect(text: str, seed: int) -> tuple[str, str | None, float, str | None]:
-    """(language, raw code, confidence, reason when undetermined)."""
+@cache
+def _langdetect_codes() -> frozenset[str]:
+    from langdetect import detector_factory
+
+    detector_factory.init_factory()
+    return frozenset(_normalise(code) for code in detector_factory._factory.get_lang_list())
+
+
+@cache
+def _identifier() -> LanguageIdentifier:
+    """py3langid's bundled model, limited to langdetect's languages so the two can agree."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(sorted(_langdetect_codes() & set(identifier.nb_classes)))
+    return identifier
+
+
+def _langdetect(text: str, seed: int) -> tuple[str, str | None, float, str | None, Counter[str]]:
+    """(language, raw code, confidence, reason when undetermined, probability per language)."""
+    from langdetect import DetectorFactory, LangDetectException, detect_langs
+
     if not text.strip():
-        return UNDETERMINED, None, 0.0, "empty text"
+        return UNDETERMINED, None, 0.0, "empty text", Counter()
     DetectorFactory.seed = seed  # langdetect keeps its seed on the factory class
     try:
-        best = detect_langs(text)[0]
+        guesses = detect_langs(text)
     except LangDetectException as exc:
-        return UNDETERMINED, None, 0.0, f"nothing to detect: {exc}"
-    return _normalise(best.lang), best.lang, round(float(best.prob), 4), None
+        return UNDETERMINED, None, 0.0, f"nothing to detect: {exc}", Counter()
+    best = guesses[0]
+    probabilities: Counter[str] = Counter()
+    for guess in guesses:
+        probabilities[_normalise(guess.lang)] += guess.prob
+    return _normalise(best.lang), best.lang, round(float(best.prob), 4), None, probabilities
+
+
+def _py3langid(text: str) -> tuple[str, float]:
+    language, probability = _identifier().classify(text)
+    return language, round(float(probability), 4)
+
+
+def _document(text: str, config: CleanConfig) -> tuple[str, str | None, float, str | None]:
+    """(language, raw code, confidence, reason when undetermined) of the whole text."""
+    language, raw, confidence, reason, probabilities = _langdetect(text, config.language_seed)
+    if language == UNDETERMINED or len(text.strip()) >= config.short_text_chars:
+        return language, raw, confidence, reason
+    # Short text: the language with the highest summed probability of the two detectors.
+    for code, probability in _identifier().rank(text):
+        probabilities[code] += float(probability)
+    combined, total = max(probabilities.items(), key=lambda item: (item[1], item[0]))
+    if combined == language:
+        return language, raw, confidence, reason
+    return combined, combined, round(total / 2, 4), None
 
 
 def paragraphs(text: str) -> list[str]:
@@ -35,22 +91,39 @@ def paragraphs(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def _paragraph(index: int, text: str, document: str, confidence: float, config: CleanConfig) -> ParagraphLanguage:
+    if len(text) < config.min_paragraph_chars:
+        return ParagraphLanguage(index, document, confidence, BY_DOCUMENT)
+    fast, fast_confidence = _py3langid(text)
+    if fast == document:
+        return ParagraphLanguage(index, fast, fast_confidence, BY_PY3LANGID)
+    language, _, slow_confidence, _, _ = _langdetect(text, config.language_seed)
+    if language == UNDETERMINED:
+        return ParagraphLanguage(index, document, confidence, BY_DOCUMENT)
+    return ParagraphLanguage(index, language, slow_confidence, BY_LANGDETECT)
+
+
+def detector_record(seed: int, per_paragraph: tuple[ParagraphLanguage, ...]) -> str:
+    """The `language_detector` value: detectors, versions, seed, and what decided each paragraph."""
+    marks = "".join(_MARK[p.detector] for p in per_paragraph)
+    return (
+        f"{LANGDETECT} seed={seed}; {PY3LANGID} for short texts and agreeing paragraphs; "
+        f"paragraphs (D document, F py3langid, L langdetect): {marks}"
+    )
+
+
 def detect_language(article: Article, config: CleanConfig) -> Article:
     """Return `article` with its language and the language of each paragraph."""
-    language, raw, confidence, reason = _detect(article.text, config.language_seed)
-    per_paragraph = []
-    for index, paragraph in enumerate(paragraphs(article.text)):
-        if len(paragraph) < config.min_paragraph_chars:
-            per_paragraph.append(ParagraphLanguage(index, language, confidence))
-            continue
-        para_language, _, para_confidence, _ = _detect(paragraph, config.language_seed)
-        if para_language == UNDETERMINED:
-            para_language, para_confidence = language, confidence
-        per_paragraph.append(ParagraphLanguage(index, para_language, para_confidence))
+    language, raw, confidence, reason = _document(article.text, config)
+    per_paragraph = tuple(
+        _paragraph(index, paragraph, language, confidence, config)
+        for index, paragraph in enumerate(paragraphs(article.text))
+    )
     return article.replace(
         language=language,
         language_raw=raw,
         language_confidence=confidence,
         language_reason=reason,
-        paragraph_languages=tuple(per_paragraph),
+        paragraph_languages=per_paragraph,
+        language_detector=detector_record(config.language_seed, per_paragraph),
     )

@@ -1,0 +1,58 @@
+"""The fast path of the encoding step gives exactly ftfy's full answer."""
+
+import gzip
+import re
+import warnings
+
+import ftfy
+import pytest
+from ftfy.badness import BADNESS_RE, is_bad
+
+from bench.corpora import corpora_root
+from pipeline.steps import encoding
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore", DeprecationWarning)
+    import sre_constants
+    import sre_parse
+
+CRAFTED = [
+    "", "plain ascii", "sÃ³", "voilÃ le travail", "Ã  la carte", "café\r\nnext", "a\x1b[31mred", "Ã\x01 x",
+    "e\u0301 decomposed", "â€™ quoted", "x\ud800y", "\ufeffBOM", "Ð¿Ñ€Ð¸Ð²ÐµÑ‚", "ordinary café — “quotes”",
+    "ascii " * 50 + "Ã©" + " ascii" * 50, "ÃÂ", "line\u2028break", "c1 \x85 control", "\x00nul",
+]
+
+
+def _required_non_ascii(element) -> bool:
+    op, arg = element
+    if op == sre_constants.LITERAL:
+        return arg > 127
+    if op == sre_constants.IN:
+        return all(
+            (o == sre_constants.LITERAL and a > 127) or (o == sre_constants.RANGE and a[0] > 127) for o, a in arg
+        )
+    return False
+
+
+def test_ftfy_mojibake_pattern_keeps_the_properties_the_shortcut_needs():
+    tree = sre_parse.parse(BADNESS_RE.pattern, re.VERBOSE)
+    assert tree.getwidth()[1] <= encoding.MOJIBAKE_REACH
+    ((op, (_, branches)),) = tree.data
+    assert op == sre_constants.BRANCH
+    assert all(any(_required_non_ascii(element) for element in branch.data) for branch in branches)
+
+
+@pytest.mark.parametrize("text", CRAFTED)
+def test_crafted_texts_match_the_full_pass(text):
+    assert encoding.has_mojibake(text) == is_bad(text)
+    assert encoding._explained_fix(text) == ftfy.fix_and_explain(text, config=encoding._FTFY)
+
+
+def test_benchmark_pages_match_the_full_pass():
+    root = corpora_root()
+    pages = sorted((root / "extraction" / "html").glob("*.html.gz"))[::3]
+    pages += sorted((root / "trafeval" / "html").glob("*.html.gz"))[::25]
+    for page in pages:
+        text = gzip.decompress(page.read_bytes()).decode("utf-8", "replace")
+        assert encoding.has_mojibake(text) == is_bad(text), page.name
+        assert encoding._explained_fix(text) == ftfy.fix_and_explain(text, config=encoding._FTFY), page.name
