@@ -50,14 +50,16 @@ def test_chinese_variants_report_zh_and_keep_the_raw_code():
     assert result.language_raw in {"zh-cn", "zh-tw"}
 
 
+MIXED = (  # English with one French paragraph and one too short to judge
+    "The government announced new measures to support farmers after weeks of protests in the capital.\n"
+    "Le gouvernement a annoncé de nouvelles mesures pour soutenir les agriculteurs après des semaines.\n"
+    "Merci.\n"
+    "Officials said the measures would cost about two billion euros over the next three years in total."
+)
+
+
 def test_paragraphs_get_their_own_language_and_short_ones_inherit():
-    text = (
-        "The government announced new measures to support farmers after weeks of protests in the capital.\n"
-        "Le gouvernement a annoncé de nouvelles mesures pour soutenir les agriculteurs après des semaines.\n"
-        "Merci.\n"
-        "Officials said the measures would cost about two billion euros over the next three years in total."
-    )
-    result = detect(text)
+    result = detect(MIXED)
     assert [p.language for p in result.paragraph_languages] == ["en", "fr", result.language, "en"]
     assert result.paragraph_languages[2].confidence == result.language_confidence
 
@@ -68,13 +70,7 @@ def test_seeds_are_english():
 
 
 def test_each_paragraph_records_the_detector_that_decided_it():
-    text = (
-        "The government announced new measures to support farmers after weeks of protests in the capital.\n"
-        "Le gouvernement a annoncé de nouvelles mesures pour soutenir les agriculteurs après des semaines.\n"
-        "Merci.\n"
-        "Officials said the measures would cost about two billion euros over the next three years in total."
-    )
-    result = detect(text)
+    result = detect(MIXED)
     assert result.language == "en"
     assert [p.detector for p in result.paragraph_languages] == ["py3langid", "langdetect", "document", "py3langid"]
     assert result.language_detector.startswith("langdetect 1.0.9 seed=0; py3langid 0.3.0")
