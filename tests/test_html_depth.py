@@ -7,8 +7,8 @@ from conftest import SEEDS
 
 from pipeline.capture.capture import Capture
 from pipeline.capture.html_depth import PARSER_DEPTH_LIMIT, exceeds_parser_depth, flatten_deep_html
+from pipeline.clean import Cleaned, clean_capture
 from pipeline.config import CleanConfig
-from pipeline.process import process
 from tests.site_server import SITE
 
 PARAGRAPH = "The council approved the budget for the new bridge after a long debate on Monday night. " * 12
@@ -42,7 +42,9 @@ def test_flattening_keeps_every_word_in_order_and_removes_only_deep_tags():
 def test_a_page_nested_100000_deep_is_archived_with_its_text_and_says_how():
     html = nested(100_000)
     capture = Capture("https://news.example/deep", html.encode(), "text/html", datetime(2024, 3, 12, tzinfo=UTC))
-    article = process(capture, CleanConfig())
+    result = clean_capture(capture, CleanConfig())
+    assert isinstance(result, Cleaned), result
+    article = result.article
     assert PARAGRAPH.strip()[:200] in article.text
     [convert] = [edit for edit in article.edits if edit.step == "extract" and edit.kind == "convert"]
     assert "after removing 199750 tags nested deeper than 128 (the page nests 100003 deep" in convert.reason
