@@ -20,7 +20,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 BATCH_SIZE = 3
-COMMIT_BOUNDARIES = ("commit:1", "commit:2", "commit:3", "commit:4")  # after articles, sightings, rejects, runs
+# After the articles, sightings, rejects, copies and runs commits.
+COMMIT_BOUNDARIES = ("commit:1", "commit:2", "commit:3", "commit:4", "commit:5")
 
 
 def child(action: str, archive: Path, run_id: str, kill_at: str, sources: list[str]) -> list[str]:

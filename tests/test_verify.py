@@ -120,7 +120,7 @@ def test_verify_names_a_commit_that_landed_after_another_writer(archive_copy: Au
     problem = check_run(
         {"run_id": "run-2", "new_versions": 1, "sightings": 6, "rejects": 1, "documents": 8, "articles_version": 3},
         {"articles": [{**history["run-2"], "version": 3}]},
-        {"articles": 1, "sightings": 7, "rejects": 1, "runs": 1},
+        {"articles": 1, "sightings": 7, "rejects": 1, "copies": 0, "runs": 1},
     )
     assert "versions were assigned against articles v1, the commit landed on v3" in problem
 
