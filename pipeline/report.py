@@ -6,21 +6,23 @@ import html
 from collections import Counter
 from collections.abc import Iterable
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
 import pyarrow.compute as pc
 
+from pipeline.archive import store
 from pipeline.archive.layout import REPORTS_DIR, safe_name
 from pipeline.archive.reader import read_table
+from pipeline.archive.store import Root
 from pipeline.config import CleanConfig
 
 CHROME = ("extract", "remove_chrome")
 _BUCKETS = [(i / 10, (i + 1) / 10) for i in range(10)]
 
 
-def report_path(root: Path, run_id: str) -> Path:
-    return root / REPORTS_DIR / f"{safe_name(run_id)}.html"
+def report_key(run_id: str) -> str:
+    """The report's key relative to the archive root."""
+    return f"{REPORTS_DIR}/{safe_name(run_id)}.html"
 
 
 def chrome_removed(row: dict[str, Any]) -> tuple[int, int]:
@@ -61,7 +63,7 @@ def bar_chart(title: str, items: list[tuple[str, float]]) -> str:
     return f"<h3>{html.escape(title)}</h3>{svg}"
 
 
-def _seen_rows(root: Path, run_id: str) -> list[dict[str, Any]]:
+def _seen_rows(root: Root, run_id: str) -> list[dict[str, Any]]:
     """The document versions the run saw (new or unchanged)."""
     seen = read_table(root, "sightings", columns=["doc_id", "version"], where=pc.field("run_id") == run_id)
     keys = set(zip(seen["doc_id"].to_pylist(), seen["version"].to_pylist(), strict=True))
@@ -104,16 +106,12 @@ def render(run: dict[str, Any], rejects: list[str], rows: list[dict[str, Any]]) 
     )
 
 
-def write_run_report(root: Path, run_id: str) -> Path:
-    """Write the report of committed run `run_id` to `<root>/reports/` and return its path."""
+def write_run_report(root: Root, run_id: str) -> str:
+    """Write the report of committed run `run_id` to `<root>/reports/` (one atomic put); its path or URI."""
     runs = read_table(root, "runs", where=pc.field("run_id") == run_id).to_pylist()
     if not runs:
         raise LookupError(f"run {run_id} is not in the archive")
     rejects = read_table(root, "rejects", columns=["reason"], where=pc.field("run_id") == run_id)
     page = render(runs[0], rejects["reason"].to_pylist(), _seen_rows(root, run_id))
-    path = report_path(root, run_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(path)
-    return path
+    store.put(root, report_key(run_id), page.encode("utf-8"))
+    return store.join(root, report_key(run_id))

@@ -11,7 +11,6 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from importlib.metadata import version
-from pathlib import Path
 
 from pipeline import __version__
 from pipeline.archive.commit import RunMetadata, RunSummary, commit_run, is_committed
@@ -70,7 +69,7 @@ def stage_inputs(
     on_document: Callable[[], None] | None = None,
 ) -> bool:
     """Capture, clean and stage one batch of inputs; False when it was staged already."""
-    root = Path(config.archive_root)
+    root = config.archive_root
     if is_staged(root, config.run_id, batch):
         return False
     raw_name = f"{safe_name(config.run_id)}/{batch}-{uuid.uuid4().hex[:8]}"
@@ -95,7 +94,7 @@ def stage_captures(
 ) -> bool:
     """Clean and stage one batch of captures whose raw bytes are already kept (`raw_ref` set);
     False when it was staged already."""
-    root = Path(config.archive_root)
+    root = config.archive_root
     if is_staged(root, config.run_id, batch):
         return False
     articles, rejects = [], []
@@ -134,7 +133,7 @@ def commit(config: RunConfig, started_at: datetime, clock: Clock = utc_now) -> R
         dag_id=config.dag_id,
         logical_date=config.logical_date,
     )
-    return commit_run(Path(config.archive_root), meta, clock())
+    return commit_run(config.archive_root, meta, clock())
 
 
 def run(
@@ -146,7 +145,7 @@ def run(
 ) -> RunSummary:
     """Archive `sources` (paths, URLs, WARC files, sources files) as one run. Re-running a committed
     run id writes nothing."""
-    root = Path(config.archive_root)
+    root = config.archive_root
     if is_committed(root, config.run_id):
         return commit(config, clock(), clock)  # the committed run's summary; drops staging left behind
     started_at = clock()

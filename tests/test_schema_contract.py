@@ -8,7 +8,7 @@ import pyarrow.parquet as pq
 import pytest
 from deltalake import DeltaTable
 
-from pipeline.archive.layout import table_path
+from pipeline.archive.layout import table_uri
 from pipeline.archive.schema import SCHEMA_DIR, TABLES, contract
 
 
@@ -30,7 +30,7 @@ def _fields(schema: pa.Schema) -> list[tuple[str, pa.DataType, bool]]:
 @pytest.mark.parametrize("table", TABLES)
 def test_delta_schema_and_data_files_match_the_contract(seed_archive: Path, table: str):
     expected = _fields(contract(table).schema)
-    dt = DeltaTable(str(table_path(seed_archive, table)))
+    dt = DeltaTable(table_uri(seed_archive, table))
     assert _fields(pa.schema(dt.schema())) == expected
     for uri in dt.file_uris():
         assert [(n, t) for n, t, _ in _fields(pq.read_schema(uri))] == [(n, t) for n, t, _ in expected]
@@ -38,7 +38,7 @@ def test_delta_schema_and_data_files_match_the_contract(seed_archive: Path, tabl
 
 @pytest.mark.parametrize("table", TABLES)
 def test_tables_keep_history_and_write_zstd(seed_archive: Path, table: str):
-    dt = DeltaTable(str(table_path(seed_archive, table)))
+    dt = DeltaTable(table_uri(seed_archive, table))
     config = dt.metadata().configuration
     assert config["delta.logRetentionDuration"] == "interval 3650 days"
     assert config["delta.deletedFileRetentionDuration"] == "interval 3650 days"

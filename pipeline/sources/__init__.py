@@ -17,6 +17,7 @@ from pathlib import Path
 from warcio.exceptions import ArchiveLoadFailed
 
 from pipeline.archive.layout import safe_name
+from pipeline.archive.store import is_remote
 from pipeline.capture.capture import Capture
 from pipeline.capture.warc import raw_writer
 from pipeline.config import FetchConfig, RunConfig
@@ -61,7 +62,7 @@ def open_fetcher(
 ) -> Iterator[Fetcher]:
     """A Fetcher recording into `record`, with the archive's HTTP validator cache when there is one."""
     with ExitStack() as stack:
-        cache = HttpCache(archive_root) if archive_root is not None else None
+        cache = HttpCache(archive_root) if archive_root is not None and not is_remote(archive_root) else None
         if cache:
             stack.callback(cache.close)
         yield stack.enter_context(Fetcher(fetch, clock, record, cache))
@@ -73,7 +74,8 @@ class _Discovery:
     def __init__(self, stack: ExitStack, config: RunConfig | None, hosts: frozenset[str], clock: Clock) -> None:
         self._stack, self._config, self._hosts, self._clock = stack, config, hosts, clock
         self._fetcher: Fetcher | None = None
-        self.archive_root = Path(config.archive_root) if config else None
+        # discovery fetches are recorded into a local archive only (feeds into s3:// are not recorded yet)
+        self.archive_root = Path(config.archive_root) if config and not is_remote(config.archive_root) else None
 
     def fetcher(self) -> Fetcher:
         if self._fetcher is None:
