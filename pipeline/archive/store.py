@@ -12,7 +12,7 @@ import io
 import os
 import shutil
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, NamedTuple
@@ -23,6 +23,7 @@ from obstore.store import LocalStore, ObjectStore, from_url
 
 if TYPE_CHECKING:
     from obstore import ReadableFile
+    from obstore.store import RetryConfig
 
 Root = str | os.PathLike[str]
 
@@ -68,10 +69,15 @@ def _allow_http() -> bool:
     return os.environ.get("AWS_ALLOW_HTTP", "").lower() in ("1", "true", "yes")
 
 
+# A store that stays unreachable fails the write within ~20 s (obstore's default is 180 s): a run fails
+# cleanly and its task is retried by the orchestrator, instead of hanging on a dead endpoint.
+_RETRY: RetryConfig = {"max_retries": 5, "retry_timeout": timedelta(seconds=20)}  # type: ignore[typeddict-item]
+
+
 @lru_cache(maxsize=16)
 def _store(uri: str, endpoint: str | None) -> ObjectStore:
     if is_remote(uri):
-        return from_url(uri, client_options={"allow_http": _allow_http()})
+        return from_url(uri, client_options={"allow_http": _allow_http()}, retry_config=_RETRY)
     path = local_path(uri)
     path.mkdir(parents=True, exist_ok=True)
     return LocalStore(prefix=str(path))
