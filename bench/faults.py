@@ -19,7 +19,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 def child_env() -> dict[str, str]:
-    """This process's environment as it is now (an s3:// archive's AWS variables included), with the repo on the path."""
+    """This process's environment as it is now (an s3:// archive's AWS variables too), the repo on the path."""
     return {**os.environ, "PYTHONPATH": str(REPO)}
 BATCH_SIZE = 3
 COMMIT_BOUNDARIES = ("commit:1", "commit:2", "commit:3", "commit:4")  # after articles, sightings, rejects, runs
@@ -32,7 +32,8 @@ def child(action: str, archive: Path, run_id: str, kill_at: str, sources: list[s
 
 def killed(action: str, archive: Path, run_id: str, kill_at: str, sources: list[str]) -> None:
     """Run the writer until it kills itself at `kill_at`; AssertionError when it ends otherwise."""
-    done = subprocess.run(child(action, archive, run_id, kill_at, sources), env=child_env(), capture_output=True, timeout=300)
+    command = child(action, archive, run_id, kill_at, sources)
+    done = subprocess.run(command, env=child_env(), capture_output=True, timeout=300)
     if done.returncode != -signal.SIGKILL:
         raise AssertionError(f"{action} {run_id} did not die at {kill_at}: {done.returncode}\n{done.stderr.decode()}")
 
