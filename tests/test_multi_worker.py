@@ -51,18 +51,18 @@ def two_hosts(tmp_path: Path, s3_server: S3Server, s3_archive: str) -> Iterator[
 def test_one_run_over_two_workers_on_an_s3_archive(two_hosts: tuple[Airflow, str], tmp_path: Path) -> None:
     airflow, archive = two_hosts
     api, run_id = airflow.api, "two_hosts_1"
-    assert httpx.post(f"{api}/pools", json={"name": "capture", "slots": 4}, timeout=10).status_code in (200, 201)
-    httpx.patch(f"{api}/dags/ingest_articles", json={"is_paused": False}, timeout=10).raise_for_status()
+    assert httpx.post(f"{api}/pools", json={"name": "capture", "slots": 4}, timeout=30).status_code in (200, 201)
+    httpx.patch(f"{api}/dags/ingest_articles", json={"is_paused": False}, timeout=30).raise_for_status()
     conf = {"sources": [str(REPO / "seeds")], "archive": archive, "batch_size": 1}
-    triggered = httpx.post(f"{api}/dags/ingest_articles/dagRuns", timeout=10,
+    triggered = httpx.post(f"{api}/dags/ingest_articles/dagRuns", timeout=30,
                            json={"dag_run_id": run_id, "logical_date": None, "conf": conf})
     assert triggered.status_code == 200, triggered.text
     deadline = time.monotonic() + 180
-    while (state := httpx.get(f"{api}/dags/ingest_articles/dagRuns/{run_id}", timeout=5).json()["state"]) not in (
+    while (state := httpx.get(f"{api}/dags/ingest_articles/dagRuns/{run_id}", timeout=30).json()["state"]) not in (
         "success", "failed"):
         assert time.monotonic() < deadline, "the run did not finish in 180 s"
         time.sleep(0.5)
-    tasks = httpx.get(f"{api}/dags/ingest_articles/dagRuns/{run_id}/taskInstances", timeout=5).json()["task_instances"]
+    tasks = httpx.get(f"{api}/dags/ingest_articles/dagRuns/{run_id}/taskInstances", timeout=30).json()["task_instances"]
     assert state == "success", [(t["task_id"], t["map_index"], t["state"], t["hostname"]) for t in tasks]
 
     captured_on = {t["hostname"] for t in tasks if t["task_id"] == "capture_and_clean"}
