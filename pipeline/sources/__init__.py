@@ -62,7 +62,7 @@ def open_fetcher(
 ) -> Iterator[Fetcher]:
     """A Fetcher recording into `record`, with the archive's HTTP validator cache when there is one."""
     with ExitStack() as stack:
-        cache = HttpCache(archive_root) if archive_root is not None and not is_remote(archive_root) else None
+        cache = HttpCache(archive_root) if archive_root is not None else None
         if cache:
             stack.callback(cache.close)
         yield stack.enter_context(Fetcher(fetch, clock, record, cache))
