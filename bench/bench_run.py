@@ -6,6 +6,7 @@ them wrapped as HTML pages. Peak memory is the largest summed RSS of the whole p
 (parent and cleaning workers), sampled every 0.1 s.
 
   bench/bench_run.py --documents 1000 --workers 2
+  bench/bench_run.py --documents 1000 --workers 2 --s3   # into s3:// on a SeaweedFS started on 127.0.0.1
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import html
+import os
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 import psutil
@@ -52,15 +55,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--documents", type=int, default=1000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--s3", action="store_true", help="archive into s3:// on a SeaweedFS started for the run")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        inputs, archive = Path(tmp) / "in", Path(tmp) / "archive"
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
+        inputs, archive = Path(tmp) / "in", str(Path(tmp) / "archive")
         inputs.mkdir()
+        env = dict(os.environ)
+        if args.s3:
+            sys.path.insert(0, str(REPO))
+            from tests.s3_server import running_s3
+
+            (Path(tmp) / "s3").mkdir()
+            server = stack.enter_context(running_s3(Path(tmp) / "s3"))
+            env.update(server.env)
+            archive = server.url(f"bench-{uuid.uuid4().hex[:8]}")
         generate(inputs, args.documents)
-        command = [sys.executable, "-m", "pipeline", "run", str(inputs), "--archive", str(archive),
+        command = [sys.executable, "-m", "pipeline", "run", str(inputs), "--archive", archive,
                    "--workers", str(args.workers), "--json"]
         start = time.perf_counter()
-        child = psutil.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        child = psutil.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         peak = 0
         while child.poll() is None:
             peak = max(peak, tree_rss(child))
@@ -70,7 +83,8 @@ def main() -> None:
         if child.returncode != 0:
             sys.exit(f"run failed ({child.returncode}): {err.decode()}")
         print(out.decode().strip())
-        print(f"documents={args.documents} workers={args.workers} wall={wall:.1f}s "
+        where = "s3" if args.s3 else "local"
+        print(f"archive={where} documents={args.documents} workers={args.workers} wall={wall:.1f}s "
               f"docs_per_s={args.documents / wall:.1f} peak_tree_rss={peak / 2**20:.0f}MiB")
 
 

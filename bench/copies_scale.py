@@ -25,7 +25,7 @@ import pyarrow as pa
 from deltalake import write_deltalake
 
 from pipeline.archive.commit import ensure_tables
-from pipeline.archive.layout import table_path
+from pipeline.archive.layout import table_uri
 from pipeline.archive.rows import article_row
 from pipeline.archive.schema import contract
 from pipeline.archive.staging import drop_staging, stage_batch
@@ -56,11 +56,11 @@ def build_archive(root: Path, size: int, rng: random.Random) -> list[str]:
             row = article_row(_article(f"https://archive.example/{n}", texts[n], START + timedelta(seconds=n)),
                               "seed", "bench", 0)
             rows.append({**row, "version": 1})
-        write_deltalake(str(table_path(root, "articles")), pa.Table.from_pylist(rows, schema=schema), mode="append")
+        write_deltalake(table_uri(root, "articles"), pa.Table.from_pylist(rows, schema=schema), mode="append")
     run_row = {"run_id": "seed", "dag_id": None, "logical_date": None, "started_at": START, "committed_at": START,
                "pipeline_version": "bench", "library_versions": "{}", "documents": size, "new_versions": size,
                "sightings": 0, "rejects": 0, "articles_version": 1}
-    write_deltalake(str(table_path(root, "runs")), pa.Table.from_pylist([run_row], contract("runs").schema),
+    write_deltalake(table_uri(root, "runs"), pa.Table.from_pylist([run_row], contract("runs").schema),
                     mode="append")
     return texts
 

@@ -19,7 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 from bench.faults import Damage, cli, damage, killed_after, latest_texts, race, write_inputs
-from pipeline.archive.layout import staging_dir
+from pipeline.archive.layout import staging_prefix
 from pipeline.archive.reader import read_table
 from pipeline.archive.staging import staged_batches
 from pipeline.config import RunConfig
@@ -40,7 +40,7 @@ def where_it_died(archive: Path, run_id: str) -> str:
     if committed:
         return f"commit ({', '.join(committed)} in)"
     staged = len(staged_batches(archive, run_id))
-    if staging_dir(archive, run_id).exists():
+    if (archive / staging_prefix(run_id)).exists():
         return f"staging ({staged} batches staged)"
     return "before its first batch was staged"
 

@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-ENV = {**os.environ, "PYTHONPATH": str(REPO)}
+def child_env() -> dict[str, str]:
+    """This process's environment as it is now (an s3:// archive's AWS variables too), the repo on the path."""
+    return {**os.environ, "PYTHONPATH": str(REPO)}
 BATCH_SIZE = 3
 # After the articles, sightings, rejects, copies and runs commits.
 COMMIT_BOUNDARIES = ("commit:1", "commit:2", "commit:3", "commit:4", "commit:5")
@@ -31,14 +33,15 @@ def child(action: str, archive: Path, run_id: str, kill_at: str, sources: list[s
 
 def killed(action: str, archive: Path, run_id: str, kill_at: str, sources: list[str]) -> None:
     """Run the writer until it kills itself at `kill_at`; AssertionError when it ends otherwise."""
-    done = subprocess.run(child(action, archive, run_id, kill_at, sources), env=ENV, capture_output=True, timeout=300)
+    command = child(action, archive, run_id, kill_at, sources)
+    done = subprocess.run(command, env=child_env(), capture_output=True, timeout=300)
     if done.returncode != -signal.SIGKILL:
         raise AssertionError(f"{action} {run_id} did not die at {kill_at}: {done.returncode}\n{done.stderr.decode()}")
 
 
 def killed_after(command: list[str], seconds: float) -> int | None:
     """Start `command`, SIGKILL it after `seconds`; its exit code when it finished first, else None."""
-    process = subprocess.Popen(command, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         return process.wait(timeout=seconds)
     except subprocess.TimeoutExpired:
@@ -53,7 +56,7 @@ def cli(*args: str) -> list[str]:
 
 def race(*commands: list[str]) -> list[subprocess.CompletedProcess[bytes]]:
     """Start every command at once and wait for all; their results, in order."""
-    processes = [subprocess.Popen(c, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for c in commands]
+    processes = [subprocess.Popen(c, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE) for c in commands]
     results = []
     for command, process in zip(commands, processes, strict=True):
         out, err = process.communicate(timeout=300)

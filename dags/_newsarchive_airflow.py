@@ -42,10 +42,34 @@ def default_archive() -> str:
     return os.environ.get("NEWSARCHIVE_ARCHIVE", "/var/lib/newsarchive/archive")
 
 
+def object_store_credentials() -> None:
+    """For an s3:// archive: the AWS variables obstore and delta-rs read, from the Airflow connection named by
+    `NEWSARCHIVE_S3_CONN_ID` (an `aws` connection: login = access key id, password = secret, extra
+    `endpoint_url` and `region_name`). Without that setting the task's own AWS_* environment is used as is."""
+    conn_id = os.environ.get("NEWSARCHIVE_S3_CONN_ID")
+    if not conn_id:
+        return
+    from airflow.sdk import Connection
+
+    conn = Connection.get(conn_id)
+    extra = conn.extra_dejson
+    values = {
+        "AWS_ACCESS_KEY_ID": conn.login,
+        "AWS_SECRET_ACCESS_KEY": conn.password,
+        "AWS_ENDPOINT_URL": extra.get("endpoint_url"),
+        "AWS_REGION": extra.get("region_name"),
+    }
+    if str(extra.get("endpoint_url", "")).startswith("http://"):
+        values["AWS_ALLOW_HTTP"] = "true"
+    os.environ.update({name: value for name, value in values.items() if value})
+
+
 def run_config(context: dict[str, Any]) -> RunConfig:
-    """The RunConfig of the task's DAG run: its params, run id, DAG id and logical date."""
+    """The RunConfig of the task's DAG run: its params, run id, DAG id and logical date (and, for an s3://
+    archive, the credentials of `object_store_credentials` in the task's environment)."""
     from pipeline.config import RunConfig
 
+    object_store_credentials()
     params, dag_run = context["params"], context["dag_run"]
     logical_date = dag_run.logical_date
     return RunConfig(

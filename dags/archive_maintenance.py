@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from _newsarchive_airflow import ARCHIVE_ASSET, DEFAULT_ARGS, START_DATE, default_archive
+from _newsarchive_airflow import ARCHIVE_ASSET, DEFAULT_ARGS, START_DATE, default_archive, object_store_credentials
 from airflow.sdk import Param, dag, task
 
 
@@ -31,19 +31,18 @@ from airflow.sdk import Param, dag, task
 def archive_maintenance() -> None:
     @task
     def maintain(**context: Any) -> list[dict[str, Any]]:
-        from pathlib import Path
-
         from airflow.sdk.exceptions import AirflowFailException
 
         from pipeline.maintenance import RETENTION_HOURS, format_report, maintain, write_report
         from pipeline.run import utc_now
 
+        object_store_credentials()
         events = context.get("triggering_asset_events") or {}
         written = {e.extra["archive"] for batch in events.values() for e in batch if "archive" in (e.extra or {})}
         retention = context["params"]["retention_hours"] or RETENTION_HOURS
         reports = []
         for archive in sorted(written) or [context["params"]["archive"]]:
-            report = maintain(Path(archive), utc_now, retention)
+            report = maintain(archive, utc_now, retention)
             print(format_report(report), f"\nreport saved to {write_report(report)}")
             reports.append({"archive": archive, "ok": report.ok, "problems": report.problems})
         if not all(r["ok"] for r in reports):

@@ -33,7 +33,7 @@ from airflow.sdk import Param, TriggerRule, dag, task
     params={
         "sources": Param(default_sources(), type="array", items={"type": "string"}, minItems=1,
                          description="Files or directories to archive (absolute paths)"),
-        "archive": Param(default_archive(), type="string", minLength=1, description="Archive root (absolute path)"),
+        "archive": Param(default_archive(), type="string", minLength=1, description="Archive root (absolute path or s3://bucket/prefix)"),
         "batch_size": Param(200, type="integer", minimum=1, description="Documents per mapped capture task"),
     },
     tags=["newsarchive"],

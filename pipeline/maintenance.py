@@ -16,18 +16,19 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pyarrow.dataset as ds
 from deltalake import CommitProperties, DeltaTable
 from deltalake.exceptions import CommitFailedError, DeltaError
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
+from pipeline.archive import store
 from pipeline.archive.commit import RETENTION_DAYS
-from pipeline.archive.layout import REPORTS_DIR, table_path
+from pipeline.archive.layout import REPORTS_DIR, table_uri
 from pipeline.archive.raw_files import RAW_REF_TABLES, unreferenced_raw_files
 from pipeline.archive.reader import read_table
 from pipeline.archive.schema import TABLES
+from pipeline.archive.store import Root, arrow_files, storage_options
 from pipeline.errors import ArchiveError
 
 RETENTION_HOURS = RETENTION_DAYS * 24  # the tables' deletedFileRetentionDuration; vacuum refuses less
@@ -82,45 +83,48 @@ def vacuum(dt: DeltaTable, retention_hours: int) -> int:
     return len(deleted)
 
 
-def readable_rows(dt: DeltaTable) -> int:
+def readable_rows(root: Root, dt: DeltaTable) -> int:
     """Row count over every data file of the current version (opens each file's footer)."""
-    return ds.dataset(dt.file_uris(), format="parquet").count_rows() if dt.file_uris() else 0
+    if not dt.file_uris():
+        return 0
+    paths, filesystem = arrow_files(root, dt.file_uris())
+    return ds.dataset(paths, format="parquet", filesystem=filesystem).count_rows()
 
 
-def remove_unreferenced_raw(root: Path, now: datetime, grace: timedelta = ORPHAN_GRACE) -> list[str]:
+def remove_unreferenced_raw(root: Root, now: datetime, grace: timedelta = ORPHAN_GRACE) -> list[str]:
     """Delete raw files no row points at that are older than `grace`; a report line for each."""
     lines = []
     for raw in unreferenced_raw_files(root):
         age = now - raw.modified
         if age > grace:
-            (root / raw.name).unlink(missing_ok=True)
+            store.delete(root, raw.name)
             lines.append(f"removed unreferenced raw file {raw.name} ({raw.size} bytes, {age.days} days old)")
     return lines
 
 
-def missing_raw_files(root: Path) -> list[str]:
+def missing_raw_files(root: Root) -> list[str]:
     """WARC files that a row's `raw_ref` points at but that are not under the archive root."""
     referenced: set[str] = set()
     for table in RAW_REF_TABLES:
         refs = read_table(root, table, columns=["raw_ref"])["raw_ref"].to_pylist()
         referenced.update(ref["warc_file"] for ref in refs if ref)
-    return sorted(name for name in referenced if not (root / name).is_file())
+    return sorted(name for name in referenced if not store.exists(root, name))
 
 
-def _maintain_table(root: Path, table: str, retention_hours: int) -> TableReport:
+def _maintain_table(root: Root, table: str, retention_hours: int) -> TableReport:
     """Check the table reads, then compact and vacuum it; ArchiveError when compaction changed the row count."""
-    dt = DeltaTable(str(table_path(root, table)))
-    before, rows = dt.version(), readable_rows(dt)
+    dt = DeltaTable(table_uri(root, table), storage_options=storage_options(root))
+    before, rows = dt.version(), readable_rows(root, dt)
     compacted = compact(dt)
     vacuumed = vacuum(dt, retention_hours)
-    dt = DeltaTable(str(table_path(root, table)))
-    if readable_rows(dt) != rows:
-        raise ArchiveError(f"table {table}: {rows} rows before compaction, {readable_rows(dt)} after")
+    dt = DeltaTable(table_uri(root, table), storage_options=storage_options(root))
+    if readable_rows(root, dt) != rows:
+        raise ArchiveError(f"table {table}: {rows} rows before compaction, {readable_rows(root, dt)} after")
     return TableReport(table, before, dt.version(), rows, compacted, vacuumed)
 
 
 def maintain(
-    root: Path,
+    root: Root,
     clock: Callable[[], datetime],
     retention_hours: int = RETENTION_HOURS,
     orphan_grace: timedelta = ORPHAN_GRACE,
@@ -131,7 +135,7 @@ def maintain(
     tables: list[TableReport] = []
     problems: list[str] = []
     for table in TABLES:
-        if not DeltaTable.is_deltatable(str(table_path(root, table))):
+        if not DeltaTable.is_deltatable(table_uri(root, table), storage_options(root)):
             problems.append(f"table {table} is missing")
             continue
         try:
@@ -160,9 +164,9 @@ def format_report(report: MaintenanceReport) -> str:
     return "\n".join(lines)
 
 
-def write_report(report: MaintenanceReport) -> Path:
-    """Save the report as JSON under the archive's `reports/` folder; its path."""
-    path = Path(report.archive) / REPORTS_DIR / f"maintenance-{report.started_at:%Y%m%dT%H%M%S%fZ}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({**asdict(report), "ok": report.ok}, default=str, indent=2), encoding="utf-8")
-    return path
+def write_report(report: MaintenanceReport) -> str:
+    """Save the report as JSON under the archive's `reports/` folder; its path or URI."""
+    key = f"{REPORTS_DIR}/maintenance-{report.started_at:%Y%m%dT%H%M%S%fZ}.json"
+    body = json.dumps({**asdict(report), "ok": report.ok}, default=str, indent=2)
+    store.put(report.archive, key, body.encode("utf-8"))
+    return store.join(report.archive, key)

@@ -11,13 +11,13 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from importlib.metadata import version
-from pathlib import Path
 
 from pipeline import __version__
 from pipeline.archive.commit import RunMetadata, RunSummary, commit_run, is_committed
 from pipeline.archive.layout import safe_name
 from pipeline.archive.rows import article_row, reject_row
 from pipeline.archive.staging import is_staged, stage_batch
+from pipeline.archive.store import is_remote, local_path
 from pipeline.capture.capture import Capture
 from pipeline.capture.warc import RawWriter, raw_writer
 from pipeline.clean import Cleaned, clean_capture
@@ -64,18 +64,19 @@ def stage_inputs(
     on_document: Callable[[], None] | None = None,
 ) -> bool:
     """Capture, clean and stage one batch of inputs; False when it was staged already."""
-    root = Path(config.archive_root)
+    root = config.archive_root
     if is_staged(root, config.run_id, batch):
         return False
     raw_name = f"{safe_name(config.run_id)}/{batch}-{uuid.uuid4().hex[:8]}"
+    local = None if is_remote(root) else local_path(root)  # the HTTP cache and own-WARC inputs: local roots only
     with ExitStack() as stack:
         raw = stack.enter_context(raw_writer(root, raw_name))
         fetcher = None
         if needs_fetcher(inputs):
-            fetcher = stack.enter_context(open_fetcher(config.fetch, clock, raw.write_exchange, root))
+            fetcher = stack.enter_context(open_fetcher(config.fetch, clock, raw.write_exchange, local))
         captures = [
             _recorded(capture, raw)
-            for capture in capture_sources(inputs, config.clean.max_input_bytes, clock, fetcher, root)
+            for capture in capture_sources(inputs, config.clean.max_input_bytes, clock, fetcher, local)
         ]
     return stage_captures(captures, batch, config, pool, on_document)
 
@@ -89,7 +90,7 @@ def stage_captures(
 ) -> bool:
     """Clean and stage one batch of captures whose raw bytes are already kept (`raw_ref` set);
     False when it was staged already."""
-    root = Path(config.archive_root)
+    root = config.archive_root
     if is_staged(root, config.run_id, batch):
         return False
     articles, rejects = [], []
@@ -129,7 +130,7 @@ def commit(config: RunConfig, started_at: datetime, clock: Clock = utc_now) -> R
         dag_id=config.dag_id,
         logical_date=config.logical_date,
     )
-    return commit_run(Path(config.archive_root), meta, clock(), config.clean.spin_threshold)
+    return commit_run(config.archive_root, meta, clock(), config.clean.spin_threshold)
 
 
 def run(
@@ -141,7 +142,7 @@ def run(
 ) -> RunSummary:
     """Archive `sources` (paths, URLs, WARC files, sources files) as one run. Re-running a committed
     run id writes nothing."""
-    root = Path(config.archive_root)
+    root = config.archive_root
     if is_committed(root, config.run_id):
         return commit(config, clock(), clock)  # the committed run's summary; drops staging left behind
     started_at = clock()

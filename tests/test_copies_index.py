@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from pipeline.copies.index import CopyIndex, index_dir, open_index, save_index
+from pipeline.copies.index import INDEX_PREFIX, CopyIndex, open_index, save_index
 from pipeline.copies.signature import NUM_PERM, as_minhash, jaccard, shingles, signature
 
 TEXT = ("The river burst its banks on Sunday night and flooded the town centre, and forty families "
@@ -36,6 +36,6 @@ def test_an_index_built_with_other_parameters_is_not_used(tmp_path: Path):
     index = CopyIndex()
     index.insert(("a", 1), signature(TEXT))
     save_index(tmp_path, index)
-    manifest = index_dir(tmp_path) / "manifest.json"
+    manifest = tmp_path / INDEX_PREFIX / "manifest.json"
     manifest.write_text(manifest.read_text().replace('"shingle_words": 3', '"shingle_words": 5'))
     assert len(open_index(tmp_path)) == 0

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench.faults import COMMIT_BOUNDARIES, cli, damage, fingerprint, killed, killed_after, write_inputs
-from pipeline.archive.layout import staging_dir
+from pipeline.archive.layout import staging_prefix
 from pipeline.archive.raw_files import unreferenced_raw_files
 from pipeline.archive.reader import read_table
 from pipeline.audit.reprocess import reprocess
@@ -49,7 +49,7 @@ def _assert_as_uninterrupted(archive: Path, reference: Path) -> None:
     assert fingerprint(archive) == fingerprint(reference)
     found = damage(archive, reference)
     assert found.none, found
-    assert not staging_dir(archive, "crashy").exists()
+    assert not (archive / staging_prefix("crashy")).exists()
 
 
 @pytest.mark.parametrize("kill_at", ["stage:3", *COMMIT_BOUNDARIES])  # stage:1: the raw files test below
@@ -73,7 +73,7 @@ def test_a_killed_attempt_leaves_raw_files_verify_names_and_loses_nothing(
 ) -> None:
     archive = _copy(before, tmp_path)
     killed("run", archive, "crashy", "stage:1", [str(before[1])])
-    shutil.rmtree(staging_dir(archive, "crashy"))  # as if the batch died before its marker
+    shutil.rmtree(archive / staging_prefix("crashy"))  # as if the batch died before its marker
     run([str(before[1])], RunConfig(str(archive), "crashy", batch_size=3))
     _assert_as_uninterrupted(archive, reference)
     result = verify(archive)

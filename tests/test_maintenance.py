@@ -10,7 +10,7 @@ import pytest
 from deltalake import DeltaTable
 
 from pipeline.archive.commit import summary_of
-from pipeline.archive.layout import table_path
+from pipeline.archive.layout import table_uri
 from pipeline.archive.reader import read_table
 from pipeline.config import RunConfig
 from pipeline.maintenance import format_report, maintain, vacuum, write_report
@@ -40,7 +40,7 @@ def test_compaction_rewrites_small_files_and_keeps_every_version(archive: Path) 
     assert report.ok, report.problems
     sightings = next(t for t in report.tables if t.table == "sightings")
     assert sightings.files_compacted == 3 and sightings.version_after == sightings.version_before + 1
-    assert len(DeltaTable(str(table_path(archive, "sightings"))).file_uris()) == 1
+    assert len(DeltaTable(table_uri(archive, "sightings")).file_uris()) == 1
     assert sightings.rows == 15 == read_table(archive, "sightings").num_rows
     assert read_table(archive, "sightings", version=2).num_rows == old_sightings  # time travel still works
     assert summary_of(archive, "run-1").documents == 5
@@ -55,7 +55,7 @@ def test_a_second_pass_has_nothing_to_do(archive: Path) -> None:
 
 def test_vacuum_refuses_a_window_shorter_than_the_tables_retention(archive: Path) -> None:
     with pytest.raises(Exception, match="retention"):
-        vacuum(DeltaTable(str(table_path(archive, "articles"))), retention_hours=1)
+        vacuum(DeltaTable(table_uri(archive, "articles")), retention_hours=1)
 
 
 def test_a_missing_raw_warc_file_fails_the_check(archive: Path) -> None:
@@ -68,16 +68,16 @@ def test_a_missing_raw_warc_file_fails_the_check(archive: Path) -> None:
 
 
 def test_an_unreadable_table_is_reported_and_left_alone(archive: Path) -> None:
-    runs = DeltaTable(str(table_path(archive, "runs")))
+    runs = DeltaTable(table_uri(archive, "runs"))
     version = runs.version()
     Path(runs.file_uris()[0].removeprefix("file://")).unlink()
     report = maintain(archive, utc_now)
     assert [p.split(":")[0] for p in report.problems] == ["table runs"]
-    assert DeltaTable(str(table_path(archive, "runs"))).version() == version  # no compaction on a broken table
+    assert DeltaTable(table_uri(archive, "runs")).version() == version  # no compaction on a broken table
 
 
 def test_the_report_is_saved_as_json_under_reports(archive: Path) -> None:
-    path = write_report(maintain(archive, utc_now))
+    path = Path(write_report(maintain(archive, utc_now)))
     saved = json.loads(path.read_text())
     assert path.parent == archive / "reports" and saved["ok"] is True
     assert {t["table"] for t in saved["tables"]} == {"articles", "sightings", "rejects", "runs", "copies"}

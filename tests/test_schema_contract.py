@@ -8,7 +8,7 @@ import pyarrow.parquet as pq
 import pytest
 from deltalake import DeltaTable
 
-from pipeline.archive.layout import table_path
+from pipeline.archive.layout import table_uri
 from pipeline.archive.schema import SCHEMA_DIR, TABLES, contract
 from pipeline.audit.verify import verify
 from pipeline.config import RunConfig
@@ -34,7 +34,7 @@ def _fields(schema: pa.Schema) -> list[tuple[str, pa.DataType, bool]]:
 @pytest.mark.parametrize("table", TABLES)
 def test_delta_schema_and_data_files_match_the_contract(seed_archive: Path, table: str):
     expected = _fields(contract(table).schema)
-    dt = DeltaTable(str(table_path(seed_archive, table)))
+    dt = DeltaTable(table_uri(seed_archive, table))
     assert _fields(pa.schema(dt.schema())) == expected
     for uri in dt.file_uris():
         assert [(n, t) for n, t, _ in _fields(pq.read_schema(uri))] == [(n, t) for n, t, _ in expected]
@@ -42,7 +42,7 @@ def test_delta_schema_and_data_files_match_the_contract(seed_archive: Path, tabl
 
 @pytest.mark.parametrize("table", TABLES)
 def test_tables_keep_history_and_write_zstd(seed_archive: Path, table: str):
-    dt = DeltaTable(str(table_path(seed_archive, table)))
+    dt = DeltaTable(table_uri(seed_archive, table))
     config = dt.metadata().configuration
     assert config["delta.logRetentionDuration"] == "interval 3650 days"
     assert config["delta.deletedFileRetentionDuration"] == "interval 3650 days"
@@ -66,7 +66,7 @@ def test_every_column_is_documented_and_articles_has_the_required_columns():
 def test_an_archive_written_under_articles_v1_takes_a_v2_run(tmp_path: Path) -> None:
     """A table created before a contract gained a column is brought up to it, not refused."""
     v1 = contract("articles").schema.remove(contract("articles").schema.get_field_index("minhash"))
-    path = table_path(tmp_path, "articles")
+    path = Path(table_uri(tmp_path, "articles"))
     path.mkdir(parents=True)
     DeltaTable.create(str(path), schema=v1, name="articles")
     summary = run([str(SEEDS)], RunConfig(str(tmp_path), "after-upgrade"))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pyarrow as pa
 from deltalake import write_deltalake
 
-from pipeline.archive.layout import table_path
+from pipeline.archive.layout import table_uri
 from pipeline.archive.schema import contract
 from tests.conftest import V1, V2, AuditArchive
 
@@ -79,7 +79,7 @@ def test_history_exits_1_when_runs_table_disagrees(archive_copy: AuditArchive, c
         "documents": 3, "new_versions": 3, "sightings": 0, "rejects": 0, "articles_version": 9,
     }
     forged_table = pa.Table.from_pylist([forged], contract("runs").schema)
-    write_deltalake(str(table_path(archive_copy.root, "runs")), forged_table, mode="append")
+    write_deltalake(table_uri(archive_copy.root, "runs"), forged_table, mode="append")
     code, out = cli("history", "--archive", archive_copy.root)
     assert code == 1
     assert "run run-ghost: 0 commits in articles" in out

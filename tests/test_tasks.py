@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.archive.layout import staging_dir
+from pipeline.archive.layout import staging_prefix
 from pipeline.archive.staging import staged_batches
 from pipeline.config import RunConfig
 from pipeline.errors import ArchiveError
@@ -57,7 +57,7 @@ def test_a_batch_cleared_after_the_commit_stages_nothing(tmp_path: Path) -> None
     capture_and_clean(config, SOURCES, "00000", plan[0]["inputs"])
     commit_staged(config, STARTED)
     assert capture_and_clean(config, SOURCES, "00000", plan[0]["inputs"])["staged"] is False
-    assert not staging_dir(tmp_path, config.run_id).exists()
+    assert not (tmp_path / staging_prefix(config.run_id)).exists()
     assert commit_staged(config, STARTED)["already_committed"] is True
 
 

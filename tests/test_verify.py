@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 
 from pipeline.archive.history import table_history
-from pipeline.archive.layout import table_path
+from pipeline.archive.layout import table_uri
 from pipeline.archive.reader import data_files, read_table
 from pipeline.archive.schema import contract
 from pipeline.audit.runs_check import check_run
@@ -69,12 +69,12 @@ def test_verify_names_a_hand_edited_row(archive_copy: AuditArchive, cli) -> None
 
 
 def _table(root, table: str) -> DeltaTable:
-    return DeltaTable(str(table_path(root, table)))
+    return DeltaTable(table_uri(root, table))
 
 
 def _append_rows(root, rows: list[dict]) -> None:
     """Append articles rows as a commit of run-2 would (the fault is in the rows, not in the commit)."""
-    write_deltalake(str(table_path(root, "articles")), pa.Table.from_pylist(rows, contract("articles").schema),
+    write_deltalake(table_uri(root, "articles"), pa.Table.from_pylist(rows, contract("articles").schema),
                     mode="append", commit_properties=CommitProperties(custom_metadata={"newsarchive.run_id": "run-2"}))
 
 

@@ -13,7 +13,6 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -21,12 +20,13 @@ import pyarrow.compute as pc
 from deltalake import CommitProperties, DeltaTable, Schema
 from deltalake.exceptions import DeltaError
 
-from pipeline.archive.layout import table_path
+from pipeline.archive.layout import table_uri
 from pipeline.archive.lease import new_holder
 from pipeline.archive.optimistic import app_id, commit_on, optimistic
-from pipeline.archive.reader import read_table
+from pipeline.archive.reader import open_table, read_table
 from pipeline.archive.schema import TABLES, Contract, contract
 from pipeline.archive.staging import drop_staging, read_staged
+from pipeline.archive.store import Root, is_remote, local_path, storage_options
 from pipeline.archive.versions import Assignment, assign_versions
 from pipeline.capture.warc import read_raw
 from pipeline.record import RawRef
@@ -63,28 +63,31 @@ class RunSummary:
     stale: int = 0  # staged rows left out because the document moved on (see versions.py)
 
 
-def ensure_tables(root: Path) -> None:
+def ensure_tables(root: Root) -> None:
     """Create the tables that do not exist yet, with their contract schema and retention.
 
     Two writers may create a table at the same moment: the one whose first log entry loses finds the
     table there and goes on."""
+    options = storage_options(root)
     for table in TABLES:
-        path = table_path(root, table)
-        if DeltaTable.is_deltatable(str(path)):
-            add_new_columns(DeltaTable(str(path)), contract(table))
+        uri = table_uri(root, table)
+        if DeltaTable.is_deltatable(uri, options):
+            add_new_columns(DeltaTable(uri, storage_options=options), contract(table))
             continue
-        path.mkdir(parents=True, exist_ok=True)
+        if not is_remote(root):
+            local_path(uri).mkdir(parents=True, exist_ok=True)
         try:
             DeltaTable.create(
-                str(path),
+                uri,
                 schema=contract(table).schema,
                 mode="ignore",
                 name=table,
                 description=f"newsarchive {table} (schema v{contract(table).version})",
                 configuration=TABLE_CONFIGURATION,
+                storage_options=options,
             )
         except DeltaError:
-            if not DeltaTable.is_deltatable(str(path)):
+            if not DeltaTable.is_deltatable(uri, options):
                 raise
 
 
@@ -105,13 +108,13 @@ def add_new_columns(dt: DeltaTable, newest: Contract) -> None:
                 raise
 
 
-def is_committed(root: Path, run_id: str) -> bool:
+def is_committed(root: Root, run_id: str) -> bool:
     """True once the run's last commit (its `runs` row) is in."""
-    path = table_path(root, "runs")
-    return DeltaTable.is_deltatable(str(path)) and DeltaTable(str(path)).transaction_version(app_id(run_id)) is not None
+    dt = open_table(root, "runs")
+    return dt is not None and dt.transaction_version(app_id(run_id)) is not None
 
 
-def _new_article_batches(root: Path, run_id: str, assignment: Assignment) -> Iterator[pa.RecordBatch]:
+def _new_article_batches(root: Root, run_id: str, assignment: Assignment) -> Iterator[pa.RecordBatch]:
     schema = contract("articles").schema
     offset = 0
     for batch in read_staged(root, run_id, "articles"):
@@ -124,7 +127,7 @@ def _new_article_batches(root: Path, run_id: str, assignment: Assignment) -> Ite
         yield from table.filter(pa.array(written, pa.bool_())).cast(schema).to_batches()
 
 
-def _sightings(root: Path, run_id: str, assignment: Assignment) -> pa.Table:
+def _sightings(root: Root, run_id: str, assignment: Assignment) -> pa.Table:
     schema = contract("sightings").schema
     columns = ["doc_id", "captured_at", "raw_sha256", "raw_ref"]
     batches = list(read_staged(root, run_id, "articles", columns=columns))
@@ -199,12 +202,12 @@ def _own_commit(dt: DeltaTable, run_id: str) -> int | None:
     raise LookupError(f"{dt.table_uri} holds the transaction of run {run_id} but no commit carrying it")
 
 
-def commit_articles(root: Path, meta: RunMetadata, rejects: int, holder: str) -> Assignment:
+def commit_articles(root: Root, meta: RunMetadata, rejects: int, holder: str) -> Assignment:
     """Append the run's new versions as the articles version right after the one they were assigned
     against; when the run committed them already, the assignment that commit was made with."""
 
     def attempt() -> Assignment:
-        dt = DeltaTable(str(table_path(root, "articles")))
+        dt = DeltaTable(table_uri(root, "articles"), storage_options=storage_options(root))
         own = _own_commit(dt, meta.run_id)
         if own is not None:
             return assign_versions(root, meta.run_id, own - 1)
@@ -218,11 +221,11 @@ def commit_articles(root: Path, meta: RunMetadata, rejects: int, holder: str) ->
     return optimistic(root, attempt, holder)
 
 
-def append_once(root: Path, table: str, data: pa.Table, run_id: str, metadata: dict[str, str], holder: str) -> None:
+def append_once(root: Root, table: str, data: pa.Table, run_id: str, metadata: dict[str, str], holder: str) -> None:
     """Append `data` to `table` as one commit, unless the run committed to it already."""
 
     def attempt() -> None:
-        dt = DeltaTable(str(table_path(root, table)))
+        dt = DeltaTable(table_uri(root, table), storage_options=storage_options(root))
         if dt.transaction_version(app_id(run_id)) is None:
             commit_on(dt, data, metadata, run_id)
 
@@ -244,7 +247,7 @@ def _run_row(meta: RunMetadata, now: datetime, counts: dict[str, int], articles_
     return pa.Table.from_pylist([row], contract("runs").schema)
 
 
-def commit_run(root: Path, meta: RunMetadata, now: datetime, spin_threshold: float = 1.0) -> RunSummary:
+def commit_run(root: Root, meta: RunMetadata, now: datetime, spin_threshold: float = 1.0) -> RunSummary:
     """Commit every staged batch of the run: one new version of each table, then drop the staging."""
     ensure_tables(root)
     if is_committed(root, meta.run_id):
@@ -267,7 +270,7 @@ def commit_run(root: Path, meta: RunMetadata, now: datetime, spin_threshold: flo
     return RunSummary(meta.run_id, **counts, articles_version=articles_version, stale=len(assignment.stale))
 
 
-def summary_of(root: Path, run_id: str) -> RunSummary:
+def summary_of(root: Root, run_id: str) -> RunSummary:
     """The summary of a committed run, from the runs table."""
     runs = read_table(root, "runs", where=pc.field("run_id") == run_id)
     if runs.num_rows == 0:

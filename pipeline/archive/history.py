@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from pathlib import Path
+from pipeline.archive.store import Root
 from typing import Any
 
 from pipeline.archive.reader import open_table
@@ -14,7 +14,7 @@ _PREFIX = "newsarchive."
 _COUNTS = ("documents", "new_versions", "sightings", "rejects")
 
 
-def table_history(root: Path, table: str) -> list[dict[str, Any]]:
+def table_history(root: Root, table: str) -> list[dict[str, Any]]:
     """Every version of `table`, oldest first: when, what operation, and the run behind it."""
     dt = open_table(root, table)
     if dt is None:

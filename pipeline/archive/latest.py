@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from pipeline.archive.store import Root
 from typing import Any
 
 from pipeline.archive.reader import read_table
 
 
-def latest_versions(root: Path, columns: list[str], table_version: int | None = None) -> dict[str, dict[str, Any]]:
+def latest_versions(root: Root, columns: list[str], table_version: int | None = None) -> dict[str, dict[str, Any]]:
     """doc id -> the row of its highest version (`doc_id`, `version` and `columns`), at `table_version`."""
     wanted = list(dict.fromkeys(["doc_id", "version", *columns]))
     latest: dict[str, dict[str, Any]] = {}

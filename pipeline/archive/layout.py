@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import re
-from pathlib import Path
+
+from pipeline.archive.store import Root, join
 
 TABLES_DIR = "tables"
 STAGING_DIR = "_staging"
 REPORTS_DIR = "reports"
 
 
-def table_path(root: Path, table: str) -> Path:
-    return root / TABLES_DIR / table
+def table_uri(root: Root, table: str) -> str:
+    """Where delta-rs finds `table`: a local path or an object store URI."""
+    return join(root, f"{TABLES_DIR}/{table}")
 
 
 def safe_name(run_id: str) -> str:
@@ -21,5 +23,6 @@ def safe_name(run_id: str) -> str:
     return f"{readable}-{hashlib.sha256(run_id.encode()).hexdigest()[:8]}"
 
 
-def staging_dir(root: Path, run_id: str) -> Path:
-    return root / STAGING_DIR / safe_name(run_id)
+def staging_prefix(run_id: str) -> str:
+    """The key prefix (relative to the archive root) of a run's staged batches."""
+    return f"{STAGING_DIR}/{safe_name(run_id)}"

@@ -14,10 +14,11 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from obstore.exceptions import AlreadyExistsError
-from obstore.store import LocalStore
+
+from pipeline.archive import store
+from pipeline.archive.store import Root
 
 LEASE_PATH = "_leases/commit.json"
 TTL = timedelta(minutes=10)
@@ -27,42 +28,33 @@ class LeaseTimeout(TimeoutError):
     """The lease stayed held by another writer for longer than the caller would wait."""
 
 
-def _store(root: Path) -> LocalStore:
-    root.mkdir(parents=True, exist_ok=True)
-    return LocalStore(prefix=str(root))
-
-
 def new_holder() -> str:
     """A name for this writer, unique across machines and processes."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
-def current_holder(root: Path, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> str | None:
+def current_holder(root: Root, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> str | None:
     """Who holds the lease now; None when it is free or expired."""
     try:
-        lease = json.loads(bytes(_store(root).get(LEASE_PATH).bytes()))
+        lease = json.loads(store.get(root, LEASE_PATH))
     except FileNotFoundError:
         return None
     return lease["holder"] if datetime.fromisoformat(lease["expires_at"]) > now() else None
 
 
-def _try_acquire(root: Path, holder: str) -> bool:
-    store = _store(root)
+def _try_acquire(root: Root, holder: str) -> bool:
     body = json.dumps({"holder": holder, "expires_at": (datetime.now(UTC) + TTL).isoformat()}).encode()
     try:
-        store.put(LEASE_PATH, body, mode="create")
+        store.put(root, LEASE_PATH, body, create=True)
         return True
     except AlreadyExistsError:
         if current_holder(root) is None:  # expired: its holder died; clear it and race for it again
-            try:
-                store.delete(LEASE_PATH)
-            except FileNotFoundError:
-                pass
+            store.delete(root, LEASE_PATH)
         return False
 
 
 @contextmanager
-def lease(root: Path, holder: str, wait: timedelta = TTL + timedelta(minutes=1)) -> Iterator[None]:
+def lease(root: Root, holder: str, wait: timedelta = TTL + timedelta(minutes=1)) -> Iterator[None]:
     """Hold the archive's commit lease for the block; LeaseTimeout when it stays taken for `wait`."""
     deadline = time.monotonic() + wait.total_seconds()
     while not _try_acquire(root, holder):
@@ -73,4 +65,4 @@ def lease(root: Path, holder: str, wait: timedelta = TTL + timedelta(minutes=1))
         yield
     finally:
         if current_holder(root) == holder:
-            _store(root).delete(LEASE_PATH)
+            store.delete(root, LEASE_PATH)

@@ -11,7 +11,6 @@ entry, so it holds on an object store as on a local disk."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 from deltalake import CommitProperties, DeltaTable, Transaction, WriterProperties, write_deltalake
@@ -19,6 +18,7 @@ from deltalake.exceptions import CommitFailedError
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
 from pipeline.archive.lease import current_holder, lease
+from pipeline.archive.store import Root
 
 T = TypeVar("T")
 OPTIMISTIC_ATTEMPTS = 6  # then the writer takes the lease
@@ -54,7 +54,7 @@ def commit_on(dt: DeltaTable, data: Any, metadata: dict[str, str], run_id: str) 
     return dt.version()
 
 
-def optimistic(root: Path, attempt: Callable[[], T], holder: str) -> T:
+def optimistic(root: Root, attempt: Callable[[], T], holder: str) -> T:
     """`attempt()` (which reads a fresh snapshot and commits on it) until it does not raise Conflict."""
 
     def unless_leased() -> T:

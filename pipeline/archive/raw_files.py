@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from pathlib import Path
+from datetime import datetime
 
+from pipeline.archive import store
 from pipeline.archive.reader import read_table
 from pipeline.archive.staging import staged_raw_files
+from pipeline.archive.store import Root
 from pipeline.capture.warc import RAW_DIR
 
 RAW_REF_TABLES = ("articles", "sightings", "rejects")
@@ -20,7 +21,7 @@ class RawFile:
     modified: datetime
 
 
-def referenced_raw_files(root: Path) -> set[str]:
+def referenced_raw_files(root: Root) -> set[str]:
     """WARC files a row of a table, or a staged row of a run not committed yet, points at."""
     referenced = staged_raw_files(root)
     for table in RAW_REF_TABLES:
@@ -29,14 +30,9 @@ def referenced_raw_files(root: Path) -> set[str]:
     return referenced
 
 
-def unreferenced_raw_files(root: Path) -> list[RawFile]:
+def unreferenced_raw_files(root: Root) -> list[RawFile]:
     """WARC files no row points at: written by attempts that were killed before staging their batch."""
-    listed = sorted((root / RAW_DIR).rglob("*.warc.gz"))  # before the references: a newer file is in progress
+    # listed before the references: a file newer than them belongs to a batch in progress
+    listed = sorted(entry for entry in store.listing(root, RAW_DIR) if entry.key.endswith(".warc.gz"))
     referenced = referenced_raw_files(root)
-    found = []
-    for path in listed:
-        name = path.relative_to(root).as_posix()
-        if name not in referenced and path.exists():
-            stat = path.stat()
-            found.append(RawFile(name, stat.st_size, datetime.fromtimestamp(stat.st_mtime, UTC)))
-    return found
+    return [RawFile(entry.key, entry.size, entry.modified) for entry in listed if entry.key not in referenced]

@@ -4,7 +4,7 @@ A quick check for orchestrators after a commit; the full integrity check is `mai
 
 from __future__ import annotations
 
-from pathlib import Path
+from pipeline.archive.store import Root
 
 import pyarrow.compute as pc
 
@@ -13,11 +13,11 @@ from pipeline.archive.reader import read_table
 from pipeline.errors import ArchiveError
 
 
-def _rows_of_run(root: Path, table: str, run_id: str) -> int:
+def _rows_of_run(root: Root, table: str, run_id: str) -> int:
     return read_table(root, table, columns=["run_id"], where=pc.field("run_id") == run_id).num_rows
 
 
-def read_back(root: Path, run_id: str, expected_documents: int | None = None) -> RunSummary:
+def read_back(root: Root, run_id: str, expected_documents: int | None = None) -> RunSummary:
     """The committed run's summary; ArchiveError when it is not committed or the counts disagree."""
     if not is_committed(root, run_id):
         raise ArchiveError(f"run {run_id} is not committed in {root}")

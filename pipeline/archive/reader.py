@@ -5,24 +5,23 @@ deltalake 1.x the latter leaves the process aborting at exit (delta-rs issue 218
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 from deltalake import DeltaTable
 
-from pipeline.archive.layout import table_path
+from pipeline.archive.layout import table_uri
 from pipeline.archive.schema import contract
+from pipeline.archive.store import Root, arrow_files, storage_options
 from pipeline.errors import ArchiveError
 
 
-def open_table(root: Path, table: str, version: int | None = None) -> DeltaTable | None:
+def open_table(root: Root, table: str, version: int | None = None) -> DeltaTable | None:
     """The Delta table, at `version` when given; None when the table does not exist yet."""
-    path = table_path(root, table)
-    if not DeltaTable.is_deltatable(str(path)):
+    uri, options = table_uri(root, table), storage_options(root)
+    if not DeltaTable.is_deltatable(uri, options):
         return None
-    dt = DeltaTable(str(path))
+    dt = DeltaTable(uri, storage_options=options)
     if version is not None:
         if version < 0 or version > dt.version():
             raise ArchiveError(f"{table} has no version {version} (latest is {dt.version()})")
@@ -30,7 +29,7 @@ def open_table(root: Path, table: str, version: int | None = None) -> DeltaTable
     return dt
 
 
-def data_files(root: Path, table: str, version: int | None = None) -> list[str]:
+def data_files(root: Root, table: str, version: int | None = None) -> list[str]:
     """The exact data files of `table` at `version` (latest by default), as the Delta log lists them.
 
     Globbing the table folder is wrong: it also sees files of uncommitted or failed writes."""
@@ -41,7 +40,7 @@ def data_files(root: Path, table: str, version: int | None = None) -> list[str]:
 
 
 def read_table(
-    root: Path,
+    root: Root,
     table: str,
     version: int | None = None,
     columns: list[str] | None = None,
@@ -54,5 +53,6 @@ def read_table(
     if not files:
         empty = schema.empty_table()
         return empty.select(columns) if columns else empty
-    dataset = ds.dataset(files, format="parquet")
+    paths, filesystem = arrow_files(root, files)
+    dataset = ds.dataset(paths, format="parquet", filesystem=filesystem)
     return dataset.to_table(columns=columns, filter=where)

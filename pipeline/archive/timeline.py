@@ -6,7 +6,7 @@ must answer exactly the same."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
+from pipeline.archive.store import Root
 
 from pipeline.archive.history import table_history
 from pipeline.errors import ArchiveError
@@ -21,7 +21,7 @@ def parse_when(text: str) -> datetime:
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
-def version_as_of(root: Path, table: str, when: datetime) -> int:
+def version_as_of(root: Root, table: str, when: datetime) -> int:
     """The latest version of `table` committed at or before `when`."""
     committed = [e["version"] for e in table_history(root, table) if e["committed_at"] <= when]
     if not committed:

@@ -7,7 +7,7 @@ before its own articles commit, assigns exactly what the interrupted attempt did
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
+from pipeline.archive.store import Root
 from typing import Any
 
 from pipeline.archive.latest import latest_versions
@@ -42,7 +42,7 @@ def _staleness(row: dict[str, Any], held: dict[str, Any] | None, base: int | Non
     return None
 
 
-def assign_versions(root: Path, run_id: str, read_version: int) -> Assignment:
+def assign_versions(root: Root, run_id: str, read_version: int) -> Assignment:
     """Assign a version to every staged article row of the run against articles at `read_version`.
 
     A row whose text matches its document's latest version is a sighting of it; any other row is the

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pyarrow.compute as pc
 
 from pipeline.archive.history import table_history
 from pipeline.archive.reader import open_table, read_table
+from pipeline.archive.store import Root
 from pipeline.archive.timeline import version_as_of
 from pipeline.copies.lookup import CopyOf, copies_of
 from pipeline.errors import ArchiveError
@@ -38,14 +38,14 @@ def resolve_doc_id(ref: str) -> str:
     return doc_id_of(ref) if "://" in ref else ref
 
 
-def doc_versions(root: Path, doc_id: str, table_version: int | None = None) -> list[dict[str, Any]]:
+def doc_versions(root: Root, doc_id: str, table_version: int | None = None) -> list[dict[str, Any]]:
     """Every version of the document in the articles table at `table_version`, oldest first."""
     rows = read_table(root, "articles", table_version, where=pc.field("doc_id") == doc_id).to_pylist()
     return sorted(rows, key=lambda r: r["version"])
 
 
 def held_document(
-    root: Path, doc_id: str, version: int | None = None, as_of: datetime | None = None
+    root: Root, doc_id: str, version: int | None = None, as_of: datetime | None = None
 ) -> HeldDocument:
     """The document at its `version`, or as held at `as_of`, or its latest version."""
     if as_of is not None:
@@ -71,7 +71,7 @@ def held_document(
                         copies_of(root, doc_id, row["version"]))
 
 
-def _sightings(root: Path, row: dict[str, Any], as_of: datetime | None) -> list[dict[str, Any]]:
+def _sightings(root: Root, row: dict[str, Any], as_of: datetime | None) -> list[dict[str, Any]]:
     version = version_as_of(root, "sightings", as_of) if as_of is not None else None
     where = (pc.field("doc_id") == row["doc_id"]) & (pc.field("version") == row["version"])
     seen = read_table(root, "sightings", version, where=where).to_pylist()

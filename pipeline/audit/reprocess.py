@@ -16,7 +16,6 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pyarrow.compute as pc
@@ -25,6 +24,7 @@ from pipeline.archive.commit import RunSummary, is_committed
 from pipeline.archive.latest import latest_versions
 from pipeline.archive.reader import read_table
 from pipeline.archive.staging import drop_staging, read_rebuild_plan, stage_rebuild_plan
+from pipeline.archive.store import Root
 from pipeline.audit.compare import step_changes
 from pipeline.capture.capture import Capture
 from pipeline.capture.warc import read_raw
@@ -47,7 +47,7 @@ class Reprocessed:
     stale: int = 0  # rebuilt documents left out: a run wrote a newer version before the commit
 
 
-def rows_to_rebuild(root: Path, run_id: str) -> list[dict[str, Any]]:
+def rows_to_rebuild(root: Root, run_id: str) -> list[dict[str, Any]]:
     """The latest version of every document as this reprocess first read it, in doc id order."""
     plan = read_rebuild_plan(root, run_id)
     if plan is None:
@@ -58,7 +58,7 @@ def rows_to_rebuild(root: Path, run_id: str) -> list[dict[str, Any]]:
     return sorted((row for row in rows if plan[row["doc_id"]] == row["version"]), key=lambda row: row["doc_id"])
 
 
-def recapture(root: Path, row: dict[str, Any]) -> Capture:
+def recapture(root: Root, row: dict[str, Any]) -> Capture:
     """The capture behind an articles row, from its raw pointer; refuses bytes that do not match."""
     ref = RawRef(**row["raw_ref"])
     record = read_raw(root, ref)
@@ -81,7 +81,7 @@ def reprocess(
     on_document: Callable[[], None] | None = None,
 ) -> Reprocessed:
     """Re-clean the latest version of every document as run `config.run_id`."""
-    root = Path(config.archive_root)
+    root = config.archive_root
     if is_committed(root, config.run_id):
         drop_staging(root, config.run_id)
         raise ArchiveError(f"run {config.run_id} is committed already: reprocess under a new run id")

@@ -6,7 +6,6 @@ after the version its versions were assigned against."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -14,12 +13,13 @@ import pyarrow as pa
 from pipeline.archive.history import table_history
 from pipeline.archive.reader import read_table
 from pipeline.archive.schema import TABLES
+from pipeline.archive.store import Root
 from pipeline.audit.problems import Problem
 
 _COUNTS = ("documents", "new_versions", "sightings", "rejects")
 
 
-def commits_by_run(root: Path) -> dict[str, dict[str, list[dict[str, Any]]]]:
+def commits_by_run(root: Root) -> dict[str, dict[str, list[dict[str, Any]]]]:
     """run id -> table -> the commits of that table carrying the run id."""
     runs: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for table in TABLES:
@@ -93,7 +93,7 @@ def sighting_flags(articles: pa.Table, sightings: pa.Table) -> dict[str, list[st
     return found
 
 
-def run_problems(root: Path) -> dict[str, list[str]]:
+def run_problems(root: Root) -> dict[str, list[str]]:
     """run id -> what disagrees between its runs row, its commits and its rows (runs that agree map to [])."""
     commits = commits_by_run(root)
     rows = {table: Counter(read_table(root, table, columns=["run_id"])["run_id"].to_pylist()) for table in TABLES}
@@ -113,7 +113,7 @@ def run_problems(root: Path) -> dict[str, list[str]]:
     return found
 
 
-def outside_commits(root: Path) -> list[Problem]:
+def outside_commits(root: Root) -> list[Problem]:
     """Commits that carry neither a run id nor the maintenance mark: made by something other than the pipeline."""
     problems = []
     for table in TABLES:
@@ -124,7 +124,7 @@ def outside_commits(root: Path) -> list[Problem]:
     return problems
 
 
-def reconcile_runs(root: Path) -> list[Problem]:
+def reconcile_runs(root: Root) -> list[Problem]:
     """Every disagreement between the runs table and the tables' commit histories."""
     per_run = [Problem("runs", f"run {run}", d) for run, details in run_problems(root).items() for d in details]
     return per_run + outside_commits(root)

@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from pipeline.archive.raw_files import RawFile, unreferenced_raw_files
 from pipeline.archive.reader import open_table
 from pipeline.archive.schema import TABLES
+from pipeline.archive.store import Root, arrow_filesystem, arrow_path
 from pipeline.audit.problems import Problem
 from pipeline.audit.runs_check import reconcile_runs
 from pipeline.capture.warc import read_raw
@@ -37,14 +39,15 @@ class Verification:
         return not self.problems
 
 
-def _rows(path: str, columns: list[str]) -> Iterator[dict[str, Any]]:
-    for batch in pq.ParquetFile(path).iter_batches(columns=columns):
+def _rows(path: str, columns: list[str], filesystem: pafs.FileSystem) -> Iterator[dict[str, Any]]:
+    for batch in pq.ParquetFile(path, filesystem=filesystem).iter_batches(columns=columns):
         yield from batch.to_pylist()
 
 
-def check_files(root: Path, problems: list[Problem]) -> dict[str, list[str]]:
+def check_files(root: Root, problems: list[Problem]) -> dict[str, list[str]]:
     """Each table's data files must exist with the size the log recorded; returns the readable ones."""
     readable: dict[str, list[str]] = {}
+    filesystem = arrow_filesystem(root)
     for table in TABLES:
         dt = open_table(root, table)
         if dt is None:
@@ -55,27 +58,26 @@ def check_files(root: Path, problems: list[Problem]) -> dict[str, list[str]]:
         sizes = {a["path"]: a["size_bytes"] for a in actions}
         readable[table] = []
         for uri in sorted(dt.file_uris()):
-            path = Path(uri)
-            logged = sizes.get(path.name)
-            if not path.is_file():
-                problems.append(Problem("files", f"{table}/{path.name}", "listed in the Delta log but missing"))
-            elif logged is not None and path.stat().st_size != logged:
-                problems.append(
-                    Problem("files", f"{table}/{path.name}", f"{path.stat().st_size} bytes, the log says {logged}")
-                )
-                readable[table].append(uri)
+            path, name = arrow_path(root, uri), uri.rsplit("/", 1)[-1]
+            info = filesystem.get_file_info(path)
+            logged = sizes.get(name)
+            if info.type != pafs.FileType.File:
+                problems.append(Problem("files", f"{table}/{name}", "listed in the Delta log but missing"))
+            elif logged is not None and info.size != logged:
+                problems.append(Problem("files", f"{table}/{name}", f"{info.size} bytes, the log says {logged}"))
+                readable[table].append(path)
             else:
-                readable[table].append(uri)
+                readable[table].append(path)
     return readable
 
 
-def check_texts(files: list[str], problems: list[Problem]) -> int:
+def check_texts(files: list[str], problems: list[Problem], filesystem: pafs.FileSystem) -> int:
     """Recompute `text_sha256` of every articles row, then check each document's versions."""
     captures: dict[str, list[tuple[int, datetime]]] = defaultdict(list)
     count = 0
     for path in files:
         try:
-            for row in _rows(path, ["doc_id", "version", "text", "text_sha256", "captured_at"]):
+            for row in _rows(path, ["doc_id", "version", "text", "text_sha256", "captured_at"], filesystem):
                 count += 1
                 captures[row["doc_id"]].append((row["version"], row["captured_at"]))
                 actual = hashlib.sha256(row["text"].encode("utf-8")).hexdigest()
@@ -110,14 +112,16 @@ def version_faults(held: list[tuple[int, datetime]]) -> list[str]:
     return faults
 
 
-def _raw_pointers(files: dict[str, list[str]], problems: list[Problem]) -> dict[tuple[RawRef, str | None], list[str]]:
+def _raw_pointers(
+    files: dict[str, list[str]], problems: list[Problem], filesystem: pafs.FileSystem
+) -> dict[tuple[RawRef, str | None], list[str]]:
     """(raw pointer, expected sha256) -> the rows that point there."""
     pointers: dict[tuple[RawRef, str | None], list[str]] = defaultdict(list)
     for table in ("articles", "sightings", "rejects"):
         columns = ["doc_id", "raw_sha256", "raw_ref"] + (["version"] if table != "rejects" else [])
         for path in files[table]:
             try:
-                for row in _rows(path, columns):
+                for row in _rows(path, columns, filesystem):
                     if row["raw_ref"] is not None:
                         version = f" v{row['version']}" if "version" in row else ""
                         pointers[(RawRef(**row["raw_ref"]), row["raw_sha256"])].append(
@@ -129,9 +133,9 @@ def _raw_pointers(files: dict[str, list[str]], problems: list[Problem]) -> dict[
     return pointers
 
 
-def check_raw(root: Path, files: dict[str, list[str]], problems: list[Problem]) -> int:
+def check_raw(root: Root, files: dict[str, list[str]], problems: list[Problem]) -> int:
     """Each raw pointer must resolve to a WARC record whose recorded and recomputed digests match the row."""
-    pointers = _raw_pointers(files, problems)
+    pointers = _raw_pointers(files, problems, arrow_filesystem(root))
     for (ref, expected), rows in pointers.items():
         subject = f"{ref.warc_file}@{ref.offset} ({'; '.join(rows)})"
         try:
@@ -150,7 +154,7 @@ def check_raw(root: Path, files: dict[str, list[str]], problems: list[Problem]) 
     return len(pointers)
 
 
-def check_runs(root: Path, problems: list[Problem]) -> None:
+def check_runs(root: Root, problems: list[Problem]) -> None:
     """The runs table against the history (skipped, with a problem, when a table cannot be read)."""
     try:
         problems.extend(reconcile_runs(root))
@@ -158,11 +162,11 @@ def check_runs(root: Path, problems: list[Problem]) -> None:
         problems.append(Problem("runs", "runs table", f"cannot be reconciled: {exc}"))
 
 
-def verify(root: Path) -> Verification:
+def verify(root: Root) -> Verification:
     """Run every check over the latest version of the archive."""
     problems: list[Problem] = []
     files = check_files(root, problems)
-    rows = check_texts(files["articles"], problems)
+    rows = check_texts(files["articles"], problems, arrow_filesystem(root))
     raw = check_raw(root, files, problems)
     check_runs(root, problems)
     checked = {"data files": sum(len(f) for f in files.values()), "article rows": rows, "raw records": raw}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +20,8 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from pipeline.archive import store
+from pipeline.archive.store import Root
 from pipeline.capture.capture import Capture
 from pipeline.capture.exchange import Exchange
 from pipeline.record import RawRef
@@ -56,13 +59,21 @@ def _stored_response_headers(exchange: Exchange) -> list[tuple[str, str]]:
 class RawWriter:
     """Appends records to one WARC file; every record is flushed to disk when written.
 
+    Under a local root the file is the archive's own. An object store has no append, so under an
+    `s3://` root the records go to a local temporary file that `close` uploads in one put; a batch is
+    staged only after, so a crash before the upload leaves no staged row pointing at a missing file.
+
     Thread-safe: a batch's fetches run in threads and record their exchanges as they happen."""
 
-    def __init__(self, archive_root: Path, name: str) -> None:
+    def __init__(self, archive_root: Root, name: str) -> None:
+        self._root = archive_root
         self._relative = f"{RAW_DIR}/{name}.warc.gz"
-        path = archive_root / self._relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._file: BinaryIO = path.open("ab")
+        if store.is_remote(archive_root):
+            self._file: BinaryIO = tempfile.NamedTemporaryFile(prefix="newsarchive-", suffix=".warc.gz")  # noqa: SIM115
+        else:
+            path = store.local_path(archive_root) / self._relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._file = path.open("ab")
         self._writer = WARCWriter(self._file, gzip=True)
         self._lock = threading.RLock()
 
@@ -143,6 +154,10 @@ class RawWriter:
         return RawRef(self._relative, record.rec_headers.get_header("WARC-Record-ID"), offset)
 
     def close(self) -> None:
+        """Close the file; under an object store root, upload it first (when it holds a record)."""
+        if store.is_remote(self._root) and self._file.tell() > 0:
+            self._file.flush()
+            store.put(self._root, self._relative, Path(self._file.name))
         self._file.close()
 
 
@@ -152,7 +167,7 @@ def _request_target(url: str) -> str:
 
 
 @contextmanager
-def raw_writer(archive_root: Path, name: str) -> Iterator[RawWriter]:
+def raw_writer(archive_root: Root, name: str) -> Iterator[RawWriter]:
     writer = RawWriter(archive_root, name)
     try:
         yield writer
@@ -160,9 +175,9 @@ def raw_writer(archive_root: Path, name: str) -> Iterator[RawWriter]:
         writer.close()
 
 
-def read_raw(archive_root: Path, ref: RawRef) -> RawRecord:
+def read_raw(archive_root: Root, ref: RawRef) -> RawRecord:
     """Read the record `ref` points at; raise LookupError when it is not there."""
-    with (archive_root / ref.warc_file).open("rb") as stream:
+    with store.open_reader(archive_root, ref.warc_file) as stream:
         stream.seek(ref.offset)
         for record in ArchiveIterator(stream):
             record_id = record.rec_headers.get_header("WARC-Record-ID")

@@ -6,7 +6,7 @@ import argparse
 from datetime import datetime
 from pathlib import Path
 
-from pipeline.archive.layout import table_path
+from pipeline.archive.store import Root, is_remote
 from pipeline.errors import ArchiveError
 
 EXIT_PROBLEMS = 1
@@ -25,12 +25,21 @@ class CommandError(Exception):
 
 
 def add_archive_argument(parser: argparse.ArgumentParser, required: bool = True) -> None:
-    parser.add_argument("--archive", type=Path, required=required, help="archive root directory (or URI)")
+    parser.add_argument(
+        "--archive", type=archive_root, required=required, help="archive root directory, or an s3://bucket/prefix URI"
+    )
 
 
-def existing_archive(root: Path) -> Path:
+def archive_root(text: str) -> Root:
+    """argparse type of `--archive`: a local path, or an object store URI kept as written."""
+    return text if is_remote(text) else Path(text)
+
+
+def existing_archive(root: Root) -> Root:
     """`root`, checked to hold an archive; a CommandError that says what to do otherwise."""
-    if not table_path(root, "runs").joinpath("_delta_log").is_dir():
+    from pipeline.archive.reader import open_table  # Delta: only for the commands that read the archive
+
+    if open_table(root, "runs") is None:
         raise CommandError(f"no archive at {root} (run `newsarchive run ... --archive {root}` first)", EXIT_ARCHIVE)
     return root
 
@@ -54,7 +63,7 @@ def add_point_in_time(parser: argparse.ArgumentParser, version_help: str) -> Non
     )
 
 
-def resolve_version(root: Path, args: argparse.Namespace) -> int:
+def resolve_version(root: Root, args: argparse.Namespace) -> int:
     """The table version `--version`/`--as-of` name (the latest without either), checked to exist."""
     from pipeline.archive.reader import open_table  # Delta: only for the commands that read the archive
     from pipeline.archive.timeline import version_as_of

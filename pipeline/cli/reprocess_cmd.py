@@ -7,7 +7,6 @@ import dataclasses
 import json
 import os
 import uuid
-from pathlib import Path
 
 from pipeline.audit.reprocess import reprocess
 from pipeline.cli.common import add_archive_argument, existing_archive
@@ -41,7 +40,7 @@ def handle(args: argparse.Namespace) -> int:
         print(json.dumps({**dataclasses.asdict(summary), "reprocessed": result.documents, "changed": result.changed,
                           "changed_by_step": result.by_step}))
         return 0
-    print_summary(Path(root), summary)
+    print_summary(root, summary)
     print(f"  reprocessed   {result.documents} documents, {result.changed} changed")
     if result.stale:
         print(f"  left out      {result.stale} documents a run gave a newer version while they were rebuilt")

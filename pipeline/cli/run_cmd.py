@@ -89,5 +89,5 @@ def handle(args: argparse.Namespace) -> int:
             summary = run(args.sources, config, on_document=bar.update, on_inputs=bar.reset)
         except SourcesFileError as error:
             raise CommandError(str(error), EXIT_INPUT) from error
-    print_summary(Path(args.archive), summary, as_json=args.json)
+    print_summary(args.archive, summary, as_json=args.json)
     return 0

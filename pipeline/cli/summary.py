@@ -5,15 +5,15 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import asdict
-from pathlib import Path
 
 import pyarrow.compute as pc
 
 from pipeline.archive.commit import RunSummary
 from pipeline.archive.reader import read_table
+from pipeline.archive.store import Root
 
 
-def run_languages(root: Path, run_id: str) -> dict[str, int]:
+def run_languages(root: Root, run_id: str) -> dict[str, int]:
     """Languages of the document versions the run saw (new or unchanged)."""
     seen = read_table(root, "sightings", columns=["doc_id", "version"], where=pc.field("run_id") == run_id)
     keys = set(zip(seen["doc_id"].to_pylist(), seen["version"].to_pylist(), strict=True))
@@ -29,7 +29,7 @@ def run_languages(root: Path, run_id: str) -> dict[str, int]:
     return dict(counts.most_common())
 
 
-def print_summary(root: Path, summary: RunSummary, as_json: bool = False) -> None:
+def print_summary(root: Root, summary: RunSummary, as_json: bool = False) -> None:
     languages = run_languages(root, summary.run_id)
     if as_json:
         print(json.dumps({**asdict(summary), "languages": languages, "archive": str(root)}))

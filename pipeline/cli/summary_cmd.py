@@ -7,11 +7,12 @@ from dataclasses import replace
 
 import pyarrow.compute as pc
 
+from pipeline.archive import store
 from pipeline.archive.commit import summary_of
 from pipeline.archive.reader import read_table
 from pipeline.cli.common import EXIT_ARCHIVE, CommandError, add_archive_argument, existing_archive
 from pipeline.cli.summary import print_summary
-from pipeline.report import report_path
+from pipeline.report import report_key
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -35,10 +36,9 @@ def handle(args: argparse.Namespace) -> int:
     if runs.num_rows == 0:
         raise CommandError(f"no matching committed run in {root}", EXIT_ARCHIVE)
     run = max(runs.to_pylist(), key=lambda row: row["committed_at"])
-    report = report_path(root, run["run_id"])
-    summary = replace(  # the "already committed" note is for re-runs
-        summary_of(root, run["run_id"]), already_committed=False, report=str(report) if report.is_file() else None
-    )
+    report = report_key(run["run_id"])
+    held = store.join(root, report) if store.exists(root, report) else None
+    summary = replace(summary_of(root, run["run_id"]), already_committed=False, report=held)  # the note is for re-runs
     print_summary(root, summary, as_json=args.json)
     if args.json:
         return 0

@@ -8,26 +8,22 @@ table when it is missing or was built with other parameters."""
 from __future__ import annotations
 
 import json
-import os
 import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pyarrow.compute as pc
 from datasketch import MinHashLSH
 
+from pipeline.archive import store
 from pipeline.archive.reader import read_table
+from pipeline.archive.store import Root
 from pipeline.copies.signature import NUM_PERM, SCHEME, SHINGLE_WORDS, as_minhash
 
-INDEX_DIR = Path("indexes") / "copies"
+INDEX_PREFIX = "indexes/copies"  # under the archive root
 LSH_THRESHOLD = 0.4  # Jaccard at which a pair becomes a likely candidate (32 bands of 4 rows)
 FORMAT = 1
 Key = tuple[str, int]  # (doc_id, version)
-
-
-def index_dir(root: Path) -> Path:
-    return root / INDEX_DIR
 
 
 def _parameters() -> dict[str, object]:
@@ -68,32 +64,27 @@ class CopyIndex:
         return len(self.lsh.keys)
 
 
-def _load(directory: Path) -> CopyIndex | None:
+def _load(root: Root) -> CopyIndex | None:
     try:
-        manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+        manifest = json.loads(store.get(root, f"{INDEX_PREFIX}/manifest.json"))
         if manifest["parameters"] != _parameters():
             return None
-        with (directory / "lsh.pickle").open("rb") as f:
-            lsh = pickle.load(f)  # written by `save_index` below, inside the archive root
+        lsh = pickle.loads(store.get(root, f"{INDEX_PREFIX}/lsh.pickle"))  # written by `save_index`, in the archive
     except (OSError, ValueError, KeyError, EOFError, pickle.UnpicklingError):
         return None
     return CopyIndex(lsh, set(manifest["runs"]))
 
 
-def save_index(root: Path, index: CopyIndex) -> None:
+def save_index(root: Root, index: CopyIndex) -> None:
     """Write the index atomically: the pickle first, then the manifest that vouches for it."""
-    directory = index_dir(root)
-    directory.mkdir(parents=True, exist_ok=True)
     for name, payload in (
         ("lsh.pickle", pickle.dumps(index.lsh, protocol=pickle.HIGHEST_PROTOCOL)),
         ("manifest.json", json.dumps({"parameters": _parameters(), "runs": sorted(index.runs)}).encode()),
     ):
-        tmp = directory / f"{name}.tmp"
-        tmp.write_bytes(payload)
-        os.replace(tmp, directory / name)
+        store.put(root, f"{INDEX_PREFIX}/{name}", payload)
 
 
-def catch_up(root: Path, index: CopyIndex, exclude_run: str | None = None) -> int:
+def catch_up(root: Root, index: CopyIndex, exclude_run: str | None = None) -> int:
     """Insert the versions of committed runs the index does not cover yet; how many were inserted."""
     committed = set(read_table(root, "runs", columns=["run_id"])["run_id"].to_pylist())
     missing = sorted(committed - index.runs - {exclude_run})
@@ -110,9 +101,9 @@ def catch_up(root: Path, index: CopyIndex, exclude_run: str | None = None) -> in
     return inserted
 
 
-def open_index(root: Path, exclude_run: str | None = None) -> CopyIndex:
+def open_index(root: Root, exclude_run: str | None = None) -> CopyIndex:
     """The archive's index, caught up with every committed run but `exclude_run` (saved when it changed)."""
-    index = _load(index_dir(root))
+    index = _load(root)
     rebuilt = index is None
     index = index or CopyIndex()
     if catch_up(root, index, exclude_run) or rebuilt:

@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
-from pipeline.archive.layout import staging_dir
 from pipeline.archive.reader import read_table
 from pipeline.archive.schema import contract
-from pipeline.archive.staging import staged_batches, staged_schema
+from pipeline.archive.staging import read_staged_batch, restage_batch, staged_batches
+from pipeline.archive.store import Root
 from pipeline.copies.align import STEP, restore
 from pipeline.copies.detect import Match, Version, match
 from pipeline.copies.index import Key, new_lsh, open_index
@@ -71,12 +68,11 @@ def _version(row: dict[str, Any]) -> Version:
                    row["captured_at"], tuple(row["minhash"]), row.get("extracted_text"))
 
 
-def _staged(root: Path, run_id: str) -> list[tuple[str, pa.Table]]:
-    directory = staging_dir(root, run_id)
-    return [(batch, pq.read_table(directory / f"articles-{batch}.parquet")) for batch in staged_batches(root, run_id)]
+def _staged(root: Root, run_id: str) -> list[tuple[str, pa.Table]]:
+    return [(batch, read_staged_batch(root, run_id, "articles", batch)) for batch in staged_batches(root, run_id)]
 
 
-def _archived(root: Path, keys: set[Key]) -> dict[Key, Version]:
+def _archived(root: Root, keys: set[Key]) -> dict[Key, Version]:
     if not keys:
         return {}
     rows = read_table(root, "articles", columns=_ARCHIVED, where=pc.field("doc_id").isin(sorted({d for d, _ in keys})))
@@ -95,7 +91,7 @@ def _repaired(row: dict[str, Any], original: Version, found: Match) -> dict[str,
     }
 
 
-def link_copies(root: Path, run_id: str, spin_threshold: float) -> LinkedCopies:
+def link_copies(root: Root, run_id: str, spin_threshold: float) -> LinkedCopies:
     """Find the copies of every staged article of `run_id` and repair its spun copies in the staging."""
     index = open_index(root, exclude_run=run_id)
     batches = _staged(root, run_id)
@@ -152,15 +148,11 @@ def _repair_from_best(
     return key, len(found.swaps)  # type: ignore[return-value]
 
 
-def _restage(root: Path, run_id: str, batches: list[tuple[str, pa.Table]], rows: list[dict[str, Any]]) -> None:
+def _restage(root: Root, run_id: str, batches: list[tuple[str, pa.Table]], rows: list[dict[str, Any]]) -> None:
     """Rewrite (atomically) the staged batches whose rows were repaired."""
-    directory = staging_dir(root, run_id)
     offset = 0
     for batch, table in batches:
         mine = rows[offset : offset + table.num_rows]
         offset += table.num_rows
         if any(STEP in {e["step"] for e in row["edits"]} for row in mine):
-            path = directory / f"articles-{batch}.parquet"
-            tmp = path.with_name(path.name + ".tmp")
-            pq.write_table(pa.Table.from_pylist(mine, schema=staged_schema("articles")), tmp, compression="zstd")
-            os.replace(tmp, path)
+            restage_batch(root, run_id, "articles", batch, mine)

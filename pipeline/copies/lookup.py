@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from pathlib import Path
 
 import pyarrow.compute as pc
 
 from pipeline.archive.reader import read_table
+from pipeline.archive.store import Root
 from pipeline.copies.align import STEP
 from pipeline.copies.detect import known_pairs
 
@@ -32,7 +32,7 @@ class CopyOf:
     run_id: str
 
 
-def copies_of(root: Path, doc_id: str, version: int | None = None) -> list[CopyOf]:
+def copies_of(root: Root, doc_id: str, version: int | None = None) -> list[CopyOf]:
     """Every copy link of the document (of one version when given), earliest captured other first."""
     rows = read_table(root, "copies", where=(pc.field("doc_id") == doc_id) | (pc.field("other_doc_id") == doc_id))
     found = []
@@ -52,7 +52,7 @@ def copies_of(root: Path, doc_id: str, version: int | None = None) -> list[CopyO
     return sorted(_with_sources(root, found), key=lambda c: (c.version, c.other_captured_at, c.other_doc_id))
 
 
-def _with_sources(root: Path, found: list[CopyOf]) -> list[CopyOf]:
+def _with_sources(root: Root, found: list[CopyOf]) -> list[CopyOf]:
     if not found:
         return []
     rows = read_table(root, "articles", columns=["doc_id", "version", "source_uri"],
@@ -61,14 +61,14 @@ def _with_sources(root: Path, found: list[CopyOf]) -> list[CopyOf]:
     return [replace(c, other_source_uri=uris.get((c.other_doc_id, c.other_version))) for c in found]
 
 
-def run_counts(root: Path, run_id: str) -> tuple[int, int]:
+def run_counts(root: Root, run_id: str) -> tuple[int, int]:
     """(copy links a run found, versions it repaired from an original)."""
     rows = read_table(root, "copies", columns=["doc_id", "version", "restored"], where=pc.field("run_id") == run_id)
     repaired = {(d, v) for d, v, n in zip(*(rows[c].to_pylist() for c in rows.column_names), strict=True) if n}
     return rows.num_rows, len(repaired)
 
 
-def learned_pairs(root: Path, run_id: str | None = None) -> list[tuple[str, str, str]]:
+def learned_pairs(root: Root, run_id: str | None = None) -> list[tuple[str, str, str]]:
     """(spun phrase, original phrase, provenance) of every restoration from an original that the
     reversal table does not know yet, oldest version first: what copies teach the despin lexicon.
     The provenance names the repaired version and its evidence: `<doc_id> v<N> copy-of <doc_id> v<M>`."""

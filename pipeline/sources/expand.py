@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline.archive.layout import safe_name
+from pipeline.archive.store import is_remote
 from pipeline.capture.warc import raw_writer
 from pipeline.config import FetchConfig, RunConfig
 from pipeline.sources.discovery import discover_url
@@ -35,7 +36,8 @@ class _Discovery:
     def __init__(self, stack: ExitStack, config: RunConfig | None, hosts: frozenset[str], clock: Clock) -> None:
         self._stack, self._config, self._hosts, self._clock = stack, config, hosts, clock
         self._fetcher: Fetcher | None = None
-        self.archive_root = Path(config.archive_root) if config else None
+        # discovery fetches are recorded into a local archive only (feeds into s3:// are not recorded yet)
+        self.archive_root = Path(config.archive_root) if config and not is_remote(config.archive_root) else None
 
     def fetcher(self) -> Fetcher:
         if self._fetcher is None:
