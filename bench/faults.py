@@ -4,7 +4,7 @@ went wrong in the archive afterwards.
 
 `python -m bench.faults ACTION ARCHIVE RUN_ID KILL_AT SOURCE...` runs `run` (or `reprocess`, which
 takes no sources) and SIGKILLs itself at KILL_AT: `commit:N` right after the N-th table commit
-(articles, sightings, rejects, runs), `stage:N` right after the N-th staged batch, `none` never."""
+(articles, sightings, rejects, copies, runs), `stage:N` right after the N-th staged batch, `none` never."""
 
 from __future__ import annotations
 

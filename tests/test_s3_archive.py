@@ -11,8 +11,8 @@ import pyarrow.parquet as pq
 import pytest
 from obstore.exceptions import AlreadyExistsError, GenericError
 
+from bench.faults import BATCH_SIZE, damage, killed, race, write_inputs
 from bench.faults import cli as cli_args
-from bench.faults import damage, race, write_inputs
 from pipeline import run as run_module
 from pipeline.archive import store
 from pipeline.archive.reader import read_table
@@ -117,3 +117,25 @@ def test_two_runs_racing_into_one_s3_archive(s3_archive: str, tmp_path: Path) ->
     rows = [json.loads(r.stdout) for r in (first, second)]
     assert sum(r["new_versions"] for r in rows) == 8 and all(r["new_versions"] + r["sightings"] == 8 for r in rows)
     assert damage(s3_archive).none  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("kill_at", ["stage:1", "commit:2"])
+def test_a_writer_killed_mid_run_on_s3_is_completed_by_its_retry(s3_archive: str, tmp_path: Path, kill_at: str) -> None:
+    """A worker SIGKILLed after its first staged batch, or between two table commits, leaves the s3://
+    archive readable; the retry (the same run id, as Airflow's task retry gives it) commits every
+    document once."""
+    inputs = tmp_path / "inputs"
+    write_inputs(inputs, 7, edition=1, changing=0)
+    killed("run", s3_archive, "retried", kill_at, [str(inputs)])  # type: ignore[arg-type]
+    history = run_cli("history", "--archive", s3_archive)
+    if kill_at.startswith("stage"):  # killed before its first commit: there is no archive yet, and it says so
+        assert history.returncode == 3 and b"no archive at" in history.stderr
+    else:  # readable, and the half-made commit is named
+        assert history.returncode == 1 and b"an interrupted commit: re-running the run id" in history.stdout
+    summary = run([str(inputs)], RunConfig(s3_archive, "retried", batch_size=BATCH_SIZE))
+    assert (summary.documents, summary.new_versions) == (7, 7)
+    articles = read_table(s3_archive, "articles", columns=["doc_id", "version"]).to_pylist()
+    assert sorted((r["doc_id"], r["version"]) for r in articles) == sorted({(r["doc_id"], 1) for r in articles})
+    assert len(articles) == 7
+    assert damage(s3_archive).none  # type: ignore[arg-type]
+    assert run_cli("verify", "--archive", s3_archive).returncode == 0
