@@ -91,6 +91,18 @@ def test_every_directory_entry_that_yields_nothing_is_listed_with_its_reason(tmp
     }
 
 
+def test_a_symlink_loop_named_on_the_command_line_is_a_reject_and_the_good_file_is_archived(tmp_path: Path):
+    (tmp_path / "good.txt").write_bytes(GOOD)
+    (tmp_path / "loop.txt").symlink_to(tmp_path / "loop.txt")
+    root = tmp_path / "archive"
+    done = run_pipeline("run", str(tmp_path / "loop.txt"), str(tmp_path / "good.txt"), "--archive", str(root), "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["new_versions"] == 1
+    [reject] = read_table(root, "rejects", columns=["reason", "message"]).to_pylist()
+    assert reject == {"reason": "unreadable",
+                      "message": f"{tmp_path / 'loop.txt'}: a symlink loop (Too many levels of symbolic links)"}
+
+
 def test_an_empty_directory_is_a_reject_and_a_run_of_it_says_so(tmp_path: Path):
     empty = tmp_path / "nothing-here"
     empty.mkdir()

@@ -6,7 +6,6 @@ import argparse
 import os
 import sys
 import uuid
-from pathlib import Path
 
 from tqdm import tqdm
 
@@ -65,7 +64,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    missing = [s for s in args.sources if not is_url(s) and not Path(s).exists()]
+    missing = [s for s in args.sources if not is_url(s) and not os.path.lexists(s)]
     if missing:
         raise CommandError(f"no such file or directory: {', '.join(missing)}", EXIT_INPUT)
     run_id = args.run_id = args.run_id or f"run-{utc_now():%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
