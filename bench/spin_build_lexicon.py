@@ -7,7 +7,7 @@ phrases holding the pair, over the original's occurrences in the reconstructed o
 reversal table's rows, context dropped, at `TABLE_PRIOR`. Thesaurus: single-word members of Open
 English WordNet synsets, kept as candidates for a synonym rarer than themselves.
 
-    python bench/spin_build_lexicon.py [--oewn /work/shared/lexicon/oewn-synsets.tsv.gz]
+    python bench/spin_build_lexicon.py [--oewn bench/data/oewn-synsets.tsv.gz]
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from bench.spin_simulate import OEWN
 from pipeline.despin.lexicon import PACKAGED_LEXICON, THESAURUS, PairRow, write_pairs
 from pipeline.despin.tokens import word_key
 from pipeline.spin_table import load_spin_table
@@ -104,7 +105,7 @@ def thesaurus(oewn: Path) -> dict[str, list[str]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--oewn", type=Path, default=Path("/work/shared/lexicon/oewn-synsets.tsv.gz"))
+    parser.add_argument("--oewn", type=Path, default=OEWN)
     args = parser.parse_args()
     pairs = learned_pairs()
     write_pairs(PACKAGED_LEXICON, pairs, "Learned spin pairs (built by bench/spin_build_lexicon.py; do not edit).\n"

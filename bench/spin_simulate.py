@@ -25,7 +25,7 @@ from pipeline.despin.lexicon import PACKAGED_LEXICON, read_pairs
 from pipeline.despin.tokens import word_key
 from pipeline.steps.despin import restore_case
 
-OEWN = Path("/work/shared/lexicon/oewn-synsets.tsv.gz")
+OEWN = Path(__file__).resolve().parent / "data" / "oewn-synsets.tsv.gz"  # Open English WordNet, CC BY 4.0
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*(?:-[^\W_]+)*")
 _LETTERS = re.compile(r"[a-z]+")
 
