@@ -21,6 +21,8 @@ REPO = Path(__file__).resolve().parents[1]
 def child_env() -> dict[str, str]:
     """This process's environment as it is now (an s3:// archive's AWS variables too), the repo on the path."""
     return {**os.environ, "PYTHONPATH": str(REPO)}
+
+
 BATCH_SIZE = 3
 # After the articles, sightings, rejects, copies and runs commits.
 COMMIT_BOUNDARIES = ("commit:1", "commit:2", "commit:3", "commit:4", "commit:5")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 import numpy as np
 import pytest
@@ -19,15 +18,7 @@ from pipeline.steps.chrome_model import (
     tree_scores,
     viterbi,
 )
-
-
-@dataclass
-class Line:
-    text: str
-
-    @property
-    def words(self) -> int:
-        return len(self.text.split())
+from tests.chrome_lines import Line
 
 
 def test_the_exported_trees_score_like_scikit_learn_did_at_training() -> None:

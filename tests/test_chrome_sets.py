@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bench.chrome_sets import SETS, Page, is_held_out_site, load_pages, site_of
 from bench.train_chrome import snippet_labels, token_labels
-
-
-@dataclass
-class Line:
-    text: str
-
-    @property
-    def words(self) -> int:
-        return len(self.text.split())
+from tests.chrome_lines import Line
 
 
 def test_a_page_site_is_its_registered_domain_or_the_page_itself() -> None:

@@ -148,10 +148,12 @@ def _sightings(root: Root, run_id: str, assignment: Assignment) -> pa.Table:
     return seen.filter(pa.array(assignment.kept, pa.bool_())).cast(schema)
 
 
-def _superseded(root: Path, run_id: str, assignment: Assignment) -> pa.Table:
+def _superseded(root: Root, run_id: str, assignment: Assignment) -> pa.Table:
     """A `rejects` row (reason `superseded`) for every staged article row left out as stale, so its raw
     capture stays reachable from the tables and the run's counts add up."""
     schema = contract("rejects").schema
+    if not assignment.stale:
+        return schema.empty_table()  # the usual case: no second read of the staging
     columns = ["source_uri", "doc_id", "raw_sha256", "raw_ref", "captured_at", "pipeline_version"]
     staged = [row for batch in read_staged(root, run_id, "articles", columns=columns) for row in batch.to_pylist()]
     left_out = (row for row, keep in zip(staged, assignment.kept, strict=True) if not keep)
