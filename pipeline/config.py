@@ -16,6 +16,9 @@ class CleanConfig:
     min_paragraph_chars: int = 40  # shorter paragraphs inherit the document's language
     short_text_chars: int = 200  # shorter texts are decided by langdetect and py3langid together
     spin_threshold: float = 1.0  # spin score above which a document is repaired
+    # Local file of the archive's despin-lm version the run pinned (pipeline.despin.archive_lm), read once
+    # per worker process; None: the packaged model alone.
+    spin_lm_artefact: str | None = None
     # Steps to run, in this order (names in pipeline.clean.STEPS); a subset only to compare rules.
     steps: tuple[str, ...] = ("encoding", "extract", "despin", "language", "signature")
 

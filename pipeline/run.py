@@ -22,6 +22,7 @@ from pipeline.capture.capture import Capture
 from pipeline.capture.warc import RawWriter, raw_writer
 from pipeline.clean import Cleaned, clean_capture
 from pipeline.config import RunConfig
+from pipeline.despin.archive_lm import local_copy, pin_run_model
 from pipeline.report import write_run_report
 from pipeline.sources import capture_sources, configure_for, expand_sources, needs_fetcher, open_fetcher
 
@@ -93,6 +94,7 @@ def stage_captures(
     root = config.archive_root
     if is_staged(root, config.run_id, batch):
         return False
+    config = with_run_model(config)
     articles, rejects = [], []
     mapper = pool.map if pool else map
     results = mapper(clean_capture, captures, itertools.repeat(config.clean))
@@ -105,6 +107,13 @@ def stage_captures(
             on_document()
     stage_batch(root, config.run_id, batch, articles, rejects)
     return True
+
+
+def with_run_model(config: RunConfig) -> RunConfig:
+    """`config` whose cleaning repairs with the archive's despin-lm version the run pinned (a local file)."""
+    artefact = pin_run_model(config.archive_root, config.run_id)
+    path = str(local_copy(config.archive_root, artefact)) if artefact else None
+    return dataclasses.replace(config, clean=dataclasses.replace(config.clean, spin_lm_artefact=path))
 
 
 def _recorded(capture: Capture, raw: RawWriter) -> Capture:

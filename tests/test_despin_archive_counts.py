@@ -5,18 +5,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from pipeline.despin.archive_counts import (
-    MODEL_DIR,
-    count_texts,
-    latest_counts,
-    read_counts,
-    update_archive_lm,
-    versions,
-)
+from pipeline.despin.archive_counts import count_texts, read_counts
+from pipeline.despin.archive_lm import MODEL_PREFIX, latest, read_version, update_archive_lm, versions
 from pipeline.despin.language_model import archive_model, model_with, packaged_model
 from pipeline.steps.despin import DespinSettings, despin_text
 
@@ -29,17 +24,28 @@ def test_counts_stay_within_runs_of_words():
 
 
 def test_only_unspun_documents_are_added_as_a_new_version(tmp_path: Path):
-    assert update_archive_lm(tmp_path, [("spun text here", 5.0), ("unscored", None)], threshold=1.0) is None
-    first = update_archive_lm(tmp_path, [("zorbly rose today", 0.0), ("spun words", 3.0)], threshold=1.0)
-    second = update_archive_lm(tmp_path, [("zorbly rose again", 0.5)], threshold=1.0)
+    assert update_archive_lm(tmp_path, "r0", [("spun text here", 5.0), ("unscored", None)], threshold=1.0) is None
+    first = update_archive_lm(tmp_path, "r1", [("zorbly rose today", 0.0), ("spun words", 3.0)], threshold=1.0)
+    second = update_archive_lm(tmp_path, "r2", [("zorbly rose again", 0.5)], threshold=1.0)
     assert first is not None and second is not None
-    assert versions(tmp_path) == [first, second]
-    assert first.name == "000001.json.gz" and second.parent == tmp_path / MODEL_DIR
-    latest = latest_counts(tmp_path)
-    assert latest is not None and latest.documents == 2
-    assert latest.bigram["zorbly rose"] == 2 and "spun" not in latest.unigram
-    assert latest.sha256 == hashlib.sha256(second.read_bytes()).hexdigest()
-    assert read_counts(first).documents == 1
+    assert versions(tmp_path) == [first.key, second.key] == [f"{MODEL_PREFIX}/000001.json.gz",
+                                                              f"{MODEL_PREFIX}/000002.json.gz"]
+    assert update_archive_lm(tmp_path, "r2", [("zorbly rose again", 0.5)], threshold=1.0) is None  # counted once
+    latest_counts, runs = read_version(tmp_path, second.key)
+    assert runs == ["r1", "r2"] and latest(tmp_path) == second
+    assert latest_counts.documents == 2
+    assert latest_counts.bigram["zorbly rose"] == 2 and "spun" not in latest_counts.unigram
+    assert latest_counts.sha256 == second.sha256 == hashlib.sha256((tmp_path / second.key).read_bytes()).hexdigest()
+    assert read_counts(tmp_path / first.key).documents == 1
+
+
+def test_concurrent_writers_take_distinct_versions(tmp_path: Path):
+    with ThreadPoolExecutor(4) as pool:
+        written = list(pool.map(lambda n: update_archive_lm(tmp_path, f"r{n}", [(f"word{n} rose", 0.0)], 1.0),
+                                range(8)))
+    assert sorted(a.number for a in written if a) == list(range(1, 9))
+    counts, runs = read_version(tmp_path, versions(tmp_path)[-1])
+    assert sorted(runs) == [f"r{n}" for n in range(8)] and counts.documents == 8  # no writer's counts were lost
 
 
 def test_an_artefact_of_another_format_is_refused(tmp_path: Path):
@@ -50,8 +56,9 @@ def test_an_artefact_of_another_format_is_refused(tmp_path: Path):
 
 
 def test_archive_counts_adapt_the_model_and_are_named_in_the_edit_reason(tmp_path: Path):
-    path = update_archive_lm(tmp_path, [("the zorbly council met", 0.0)] * 30, threshold=1.0)
-    assert path is not None
+    written = update_archive_lm(tmp_path, "r1", [("the zorbly council met", 0.0)] * 30, threshold=1.0)
+    assert written is not None
+    path = tmp_path / written.key
     counts = read_counts(path)
     adapted = model_with(counts)
     assert archive_model(str(path)).fingerprint == counts.sha256

@@ -29,6 +29,7 @@ from pipeline.archive.staging import drop_staging, read_staged
 from pipeline.archive.store import Root, is_remote, local_path, storage_options
 from pipeline.archive.versions import Assignment, assign_versions
 from pipeline.capture.warc import read_raw
+from pipeline.despin.archive_lm import Artefact, pinned_model, update_archive_lm
 from pipeline.record import RawRef
 from pipeline.copies.link import link_copies
 
@@ -234,7 +235,8 @@ def append_once(root: Root, table: str, data: pa.Table, run_id: str, metadata: d
     optimistic(root, attempt, holder)
 
 
-def _run_row(meta: RunMetadata, now: datetime, counts: dict[str, int], articles_version: int) -> pa.Table:
+def _run_row(meta: RunMetadata, now: datetime, counts: dict[str, int], articles_version: int,
+             used: Artefact | None, written: Artefact | None) -> pa.Table:
     row = {
         "run_id": meta.run_id,
         "dag_id": meta.dag_id,
@@ -245,6 +247,9 @@ def _run_row(meta: RunMetadata, now: datetime, counts: dict[str, int], articles_
         "library_versions": json.dumps(meta.library_versions, sort_keys=True),
         **counts,
         "articles_version": articles_version,
+        "despin_lm": used.key if used else None,
+        "despin_lm_sha256": used.sha256 if used else None,
+        "despin_lm_written": written.key if written else None,
     }
     return pa.Table.from_pylist([row], contract("runs").schema)
 
@@ -267,9 +272,20 @@ def commit_run(root: Root, meta: RunMetadata, now: datetime, spin_threshold: flo
     append_once(root, "rejects", rejected, meta.run_id, metadata, holder)
     written = [new and kept for new, kept in zip(assignment.is_new, assignment.kept, strict=True)]
     append_once(root, "copies", copies.rows(assignment.versions, written, meta.run_id), meta.run_id, metadata, holder)
-    append_once(root, "runs", _run_row(meta, now, counts, articles_version), meta.run_id, metadata, holder)
+    lm_written = _count_unspun(root, meta.run_id, written, spin_threshold)
+    row = _run_row(meta, now, counts, articles_version, pinned_model(root, meta.run_id), lm_written)
+    append_once(root, "runs", row, meta.run_id, metadata, holder)
     drop_staging(root, meta.run_id)
     return RunSummary(meta.run_id, **counts, articles_version=articles_version, stale=len(assignment.stale))
+
+
+def _count_unspun(root: Root, run_id: str, written: list[bool], spin_threshold: float) -> Artefact | None:
+    """Add the committed documents of the run scored unspun to the archive's despin language model
+    (before the `runs` row, so a commit resumed after a crash adds them once: the version lists its runs)."""
+    staged = (row for batch in read_staged(root, run_id, "articles", columns=["text", "spin_score"])
+              for row in batch.to_pylist())
+    documents = ((row["text"], row["spin_score"]) for row, new in zip(staged, written, strict=True) if new)
+    return update_archive_lm(root, run_id, documents, spin_threshold)
 
 
 def summary_of(root: Root, run_id: str) -> RunSummary:

@@ -45,18 +45,21 @@ def _staleness(row: dict[str, Any], held: dict[str, Any] | None, base: int | Non
 def assign_versions(root: Root, run_id: str, read_version: int) -> Assignment:
     """Assign a version to every staged article row of the run against articles at `read_version`.
 
-    A row whose text matches its document's latest version is a sighting of it; any other row is the
-    next version, unless it is stale: a reprocessed row whose document got a newer version since it
-    was read, or a capture older than the latest version's."""
-    latest = latest_versions(root, ["text_sha256", "captured_at"], read_version)
+    A row whose text matches its document's latest version is a sighting of it, and so is a capture of
+    the same raw bytes outside a reprocess (cleaned again, it may read differently only because the
+    archive's despin model adapted since; re-cleaning archived bytes is a reprocess's job). Any other
+    row is the next version, unless it is stale: a reprocessed row whose document got a newer version
+    since it was read, or a capture older than the latest version's."""
+    latest = latest_versions(root, ["text_sha256", "raw_sha256", "captured_at"], read_version)
     bases = read_rebuild_plan(root, run_id) or {}
     assignment = Assignment(read_version)
-    columns = ["doc_id", "text_sha256", "captured_at"]
+    columns = ["doc_id", "text_sha256", "raw_sha256", "captured_at"]
     for batch in read_staged(root, run_id, "articles", columns=columns):
         for row in batch.to_pylist():
             held = latest.get(row["doc_id"])
             reason = _staleness(row, held, bases.get(row["doc_id"]))
-            changed = held is None or row["text_sha256"] != held["text_sha256"]
+            changed = held is None or (row["text_sha256"] != held["text_sha256"]
+                                       and (row["doc_id"] in bases or row["raw_sha256"] != held["raw_sha256"]))
             version = (held["version"] if held else 0) + int(changed)
             if reason is None and changed:
                 latest[row["doc_id"]] = {**row, "version": version}

@@ -1,9 +1,8 @@
 """Word and pair counts from an archive's own unspun documents: a versioned artefact of the archive.
 
-Each version is `models/despin-lm/<version>.json.gz` under the archive root, holding all counts so
-far (a new version adds the newly committed documents to the previous one). A row repaired with a
-version records the artefact's sha256 in its edit reasons (`lm=`), so a reprocess can say
-which model repaired what.
+Counting and the artefact's bytes only (no archive access: cleaning workers import this); the versions
+under the archive root are `pipeline.despin.archive_lm`'s. A row repaired with a version records the
+artefact's sha256 in its edit reasons (`lm=`), so a reprocess can say which model repaired what.
 """
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,9 +18,7 @@ from pathlib import Path
 
 from pipeline.despin.tokens import runs
 
-MODEL_DIR = Path("models") / "despin-lm"
 FORMAT = "newsarchive-despin-lm/1"
-_VERSION = re.compile(r"(\d{6})\.json\.gz")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,47 +54,22 @@ def merged(first: ArchiveCounts, second: ArchiveCounts) -> ArchiveCounts:
     )
 
 
-def versions(archive_root: Path) -> list[Path]:
-    """The artefacts under `archive_root`, oldest first."""
-    folder = Path(archive_root) / MODEL_DIR
-    return sorted(p for p in folder.glob("*.json.gz") if _VERSION.fullmatch(p.name)) if folder.is_dir() else []
+def encode(counts: ArchiveCounts, runs: Iterable[str] = ()) -> bytes:
+    """The artefact's bytes: gzip-compressed JSON of the counts and the runs they add up."""
+    body = {"format": FORMAT, "documents": counts.documents, "unigram": counts.unigram, "bigram": counts.bigram,
+            "runs": sorted(set(runs))}
+    return gzip.compress(json.dumps(body, sort_keys=True).encode("utf-8"), mtime=0)
 
 
-def write_counts(archive_root: Path, counts: ArchiveCounts) -> Path:
-    """Write `counts` as the next version (written to a temporary name, then renamed)."""
-    existing = versions(archive_root)
-    number = int(_VERSION.fullmatch(existing[-1].name).group(1)) + 1 if existing else 1  # type: ignore[union-attr]
-    path = Path(archive_root) / MODEL_DIR / f"{number:06d}.json.gz"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    body = {"format": FORMAT, "documents": counts.documents, "unigram": counts.unigram, "bigram": counts.bigram}
-    payload = gzip.compress(json.dumps(body, sort_keys=True).encode("utf-8"), mtime=0)
-    partial = path.with_suffix(".partial")
-    partial.write_bytes(payload)
-    partial.replace(path)
-    return path
+def decode(payload: bytes, where: str = "artefact") -> tuple[ArchiveCounts, list[str]]:
+    """The counts of one artefact's bytes (with their sha256) and the runs whose documents they count."""
+    body = json.loads(gzip.decompress(payload))
+    if body.get("format") != FORMAT:
+        raise ValueError(f"{where}: not a despin language-model artefact (format {body.get('format')!r})")
+    counts = ArchiveCounts(body["unigram"], body["bigram"], body["documents"], hashlib.sha256(payload).hexdigest())
+    return counts, list(body.get("runs", ()))
 
 
 def read_counts(path: Path) -> ArchiveCounts:
-    """One artefact, with the sha256 of its bytes."""
-    payload = Path(path).read_bytes()
-    body = json.loads(gzip.decompress(payload))
-    if body.get("format") != FORMAT:
-        raise ValueError(f"{path}: not a despin language-model artefact (format {body.get('format')!r})")
-    return ArchiveCounts(body["unigram"], body["bigram"], body["documents"], hashlib.sha256(payload).hexdigest())
-
-
-def latest_counts(archive_root: Path) -> ArchiveCounts | None:
-    """The newest artefact of the archive, or None when it has none."""
-    existing = versions(archive_root)
-    return read_counts(existing[-1]) if existing else None
-
-
-def update_archive_lm(archive_root: Path, documents: Iterable[tuple[str, float | None]],
-                      threshold: float) -> Path | None:
-    """Add the committed documents scored unspun (spin score at most `threshold`) to the archive's
-    counts as a new version; returns its path, or None when no document qualified."""
-    fresh = count_texts(text for text, score in documents if score is not None and score <= threshold)
-    if fresh.documents == 0:
-        return None
-    previous = latest_counts(archive_root)
-    return write_counts(archive_root, merged(previous, fresh) if previous else fresh)
+    """One artefact file, with the sha256 of its bytes."""
+    return decode(Path(path).read_bytes(), str(path))[0]

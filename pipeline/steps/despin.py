@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pipeline.config import CleanConfig
 from pipeline.despin.decoder import Margins, Option, decode, options, rescore
 from pipeline.despin.detector import DetectorSettings, Evidence, evidence_of, scores_by_kind
-from pipeline.despin.language_model import LanguageModel, packaged_model
+from pipeline.despin.language_model import LanguageModel, archive_model, packaged_model
 from pipeline.despin.lexicon import Lexicon, load_lexicon
 from pipeline.despin.tokens import Word, runs
 from pipeline.edits import apply_edits
@@ -133,7 +133,8 @@ def restore_case(spun: str, original: str) -> str:
 def despin(article: Article, config: CleanConfig) -> Article:
     """Record the spin score and its evidence; repair a document scored as spun (see `despin_text`)."""
     settings = DespinSettings(DetectorSettings(threshold=config.spin_threshold))
-    result = despin_text(article.text, settings)
+    model = archive_model(config.spin_lm_artefact) if config.spin_lm_artefact else None
+    result = despin_text(article.text, settings, model=model)
     return article.with_text(
         result.text, result.edits, spin_score=result.score, spin_fingerprints=result.fingerprints
     )
