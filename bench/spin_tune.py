@@ -13,6 +13,7 @@ from pipeline.despin.lexicon import PACKAGED_LEXICON, build_lexicon, read_pairs,
 from pipeline.steps.despin import DespinSettings
 
 GRID = [(True, 1.5, 0.9), (True, 2.0, 1.0), (True, 2.5, 1.2)]
+QUOTED = [None, 2.0, 4.0, 6.0, 9.0]  # extra margin of learned phrases inside quotations (None: never there)
 
 
 def main() -> None:
@@ -26,6 +27,10 @@ def main() -> None:
         print(f"table_pairs={table_pairs} learned={learned} lm_weight={lm_weight} "
               f"restored={scores.restored_share:.4f} wrong/100={scores.wrong_per_100:.4f} "
               f"misrestored={scores.misrestored}", flush=True)
+    for extra in QUOTED:
+        margins = Margins(quoted_phrases=extra is not None, quoted=extra or 0.0)
+        scores = evaluate(spun, DespinSettings(margins=margins), lexicons[True])
+        print(f"quoted={extra} restored={scores.restored_share:.4f} wrong/100={scores.wrong_per_100:.4f}", flush=True)
 
 
 if __name__ == "__main__":

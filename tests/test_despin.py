@@ -175,3 +175,15 @@ def test_hand_spun_samples_are_detected_and_their_clean_versions_untouched(folde
         result = despin_text(spun)
         assert result.repaired, clean_path.name
         assert word_edits(result.text, clean) < word_edits(spun, clean), clean_path.name
+
+
+def test_inside_a_quotation_only_learned_phrases_of_two_words_or_more_may_repair():
+    rows = [PairRow("within the", "in the", 0.8, 1, "t"), PairRow("posh", "complex", 0.8, 1, "t")]
+    lexicon = build_lexicon(rows, {}, "test")
+    text = "It is a posh interplay within the area. " * 6 + "He said: “a posh interplay within the area.”"
+    free = despin_text(text, DespinSettings(margins=Margins(quoted=0.0)), lexicon)
+    assert "It is a complex interplay in the area." in free.text
+    assert free.text.endswith("“a posh interplay in the area.”")
+    assert despin_text(text, SETTINGS, lexicon).text.endswith("“a posh interplay within the area.”")  # larger margin
+    never = despin_text(text, DespinSettings(margins=Margins(quoted_phrases=False, quoted=0.0)), lexicon)
+    assert never.text.endswith("“a posh interplay within the area.”")

@@ -25,6 +25,8 @@ class Margins:
     thesaurus: float = 9.0  # tuned on the tuning half of the Spinbot-style simulation (bench/spin_tune_other.py)
     two_way: float = 3.0
     lm_weight: float = 0.8  # tuned with `learned` on the tuning half (bench/spin_tune.py)
+    quoted_phrases: bool = True  # learned phrases of two words or more may repair inside quotations
+    quoted: float = 9.0  # more margin a phrase with quoted words needs (tuned: bench/spin_tune.py)
 
     def required(self, lexicon: Lexicon, spun: tuple[str, ...], candidate: Candidate) -> float:
         base = self.learned if candidate.source == "learned" else self.thesaurus
@@ -52,18 +54,23 @@ def options(run: list[Word], lexicon: Lexicon, model: LanguageModel, margins: Ma
     keys = [w.key for w in run]
     found = []
     for first in range(len(run)):
+        guarded = False  # the span holds quoted words: only learned phrases of two words or more may take it
         for length in range(1, min(lexicon.longest, len(run) - first) + 1):
-            if not run[first + length - 1].editable:
+            word = run[first + length - 1]
+            if not (word.editable or (margins.quoted_phrases and word.quoted)):
                 break
+            guarded = guarded or not word.editable
             spun = tuple(keys[first : first + length])
             previous = keys[first - 1] if first else BOUNDARY
             following = keys[first + length] if first + length < len(run) else None
             spun_score = margins.lm_weight * model.score(previous, spun, following)
             for candidate in lexicon.candidates(spun):
+                if guarded and (length < 2 or candidate.source != "learned"):
+                    continue
                 fit = model.score(previous, candidate.words, following)
                 score = margins.lm_weight * fit + math.log(candidate.prior)
                 found.append(Option(first, length, candidate, spun_score, score,
-                                    margins.required(lexicon, spun, candidate)))
+                                    margins.required(lexicon, spun, candidate) + (margins.quoted if guarded else 0.0)))
     return found
 
 

@@ -24,6 +24,7 @@ class Word:
     key: str
     editable: bool
     sentence_start: bool
+    quoted: bool = False  # inside a quotation only (otherwise editable): a learned phrase may cross it
 
 
 def word_key(text: str) -> str:
@@ -36,9 +37,14 @@ def protected_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for pattern in (_QUOTED, _URL, _CODE_LINE) for m in pattern.finditer(text)]
 
 
+def _quotations(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _QUOTED.finditer(text)]
+
+
 def runs(text: str) -> list[list[Word]]:
     """The words of `text` in runs separated by punctuation or line breaks."""
     spans = sorted(protected_spans(text))
+    quotes = _quotations(text)
     result: list[list[Word]] = []
     current: list[Word] = []
     previous_end = 0
@@ -48,18 +54,21 @@ def runs(text: str) -> list[list[Word]]:
             result.append(current)
             current = []
         at_start = _SENTENCE_END.search(text[max(0, match.start() - 6) : match.start()]) is not None
-        current.append(_word(match, at_start, spans))
+        current.append(_word(match, at_start, spans, quotes))
         previous_end = match.end()
     if current:
         result.append(current)
     return result
 
 
-def _word(match: re.Match[str], at_start: bool, spans: list[tuple[int, int]]) -> Word:
+def _word(match: re.Match[str], at_start: bool, spans: list[tuple[int, int]], quotes: list[tuple[int, int]]) -> Word:
     token = match.group()
     start, end = match.span()
     capitalised = token[:1].isupper() and not at_start
     acronym = len(token) > 1 and token.isupper()
     protected = any(a < end and start < b for a, b in spans)
-    editable = token[:1].isalpha() and not (capitalised or acronym or protected)
-    return Word(start, end, token, word_key(token), editable, at_start)
+    plain = token[:1].isalpha() and not (capitalised or acronym)
+    editable = plain and not protected
+    others = [(a, b) for a, b in spans if (a, b) not in quotes]
+    quoted = plain and protected and not any(a < end and start < b for a, b in others)
+    return Word(start, end, token, word_key(token), editable, at_start, quoted)
