@@ -14,6 +14,8 @@ class CleanConfig:
     html_time_limit_s: float = 30.0  # per-document limit on HTML extraction
     language_seed: int = 0  # langdetect is random without a fixed seed
     min_paragraph_chars: int = 40  # shorter paragraphs inherit the document's language
+    document_fast_min_chars: int = 400  # from here a confident py3langid decides the document
+    document_fast_confidence: float = 0.999  # py3langid probability needed to skip langdetect
     short_text_chars: int = 200  # shorter texts are decided by langdetect and py3langid together
     spin_threshold: float = 1.0  # spin score above which a document is repaired
     # Local file of the archive's despin-lm version the run pinned (pipeline.despin.archive_lm), read once

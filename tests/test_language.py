@@ -74,6 +74,7 @@ def test_each_paragraph_records_the_detector_that_decided_it():
     assert result.language == "en"
     assert [p.detector for p in result.paragraph_languages] == ["py3langid", "langdetect", "document", "py3langid"]
     assert result.language_detector.startswith("langdetect 1.0.9 seed=0; py3langid 0.3.0")
+    assert "; document by " in result.language_detector
     assert result.language_detector.endswith(": FLDF")
 
 

@@ -1,9 +1,10 @@
 """Detect the language of the document and of each paragraph, deterministically.
 
-The document's language is langdetect's (fixed seed); a text too short for langdetect alone
-(the `language` command's 15-60 character texts) is decided by langdetect and py3langid
-together. A paragraph takes py3langid's answer when it agrees with the document's language,
-and langdetect's otherwise; each paragraph records which detector decided it."""
+A long document's language is py3langid's where it is confident and its first half agrees,
+and langdetect's (fixed seed) otherwise; a text too short for langdetect alone (the `language`
+command's 15-60 character texts) is decided by langdetect and py3langid together. A paragraph
+takes py3langid's answer when it agrees with the document's language, and langdetect's
+otherwise; the document and each paragraph record which detector decided them."""
 
 from __future__ import annotations
 
@@ -72,18 +73,34 @@ def _py3langid(text: str) -> tuple[str, float]:
     return language, round(float(probability), 4)
 
 
-def _document(text: str, config: CleanConfig) -> tuple[str, str | None, float, str | None]:
-    """(language, raw code, confidence, reason when undetermined) of the whole text."""
+def _confident_py3langid(text: str, config: CleanConfig) -> tuple[str, float] | None:
+    """py3langid's answer for a long text when confident and its first half agrees, else None."""
+    stripped = text.strip()
+    if len(stripped) < config.document_fast_min_chars:
+        return None
+    language, confidence = _py3langid(stripped)
+    if confidence < config.document_fast_confidence:
+        return None
+    if _py3langid(stripped[: len(stripped) // 2])[0] != language:
+        return None
+    return language, confidence
+
+
+def _document(text: str, config: CleanConfig) -> tuple[str, str | None, float, str | None, str]:
+    """(language, raw code, confidence, reason when undetermined, detector) of the whole text."""
+    fast = _confident_py3langid(text, config)
+    if fast:
+        return fast[0], fast[0], fast[1], None, BY_PY3LANGID
     language, raw, confidence, reason, probabilities = _langdetect(text, config.language_seed)
     if language == UNDETERMINED or len(text.strip()) >= config.short_text_chars:
-        return language, raw, confidence, reason
+        return language, raw, confidence, reason, BY_LANGDETECT
     # Short text: the language with the highest summed probability of the two detectors.
     for code, probability in _identifier().rank(text):
         probabilities[code] += float(probability)
     combined, total = max(probabilities.items(), key=lambda item: (item[1], item[0]))
     if combined == language:
-        return language, raw, confidence, reason
-    return combined, combined, round(total / 2, 4), None
+        return language, raw, confidence, reason, BY_LANGDETECT
+    return combined, combined, round(total / 2, 4), None, BY_LANGDETECT
 
 
 def paragraphs(text: str) -> list[str]:
@@ -103,18 +120,19 @@ def _paragraph(index: int, text: str, document: str, confidence: float, config: 
     return ParagraphLanguage(index, language, slow_confidence, BY_LANGDETECT)
 
 
-def detector_record(seed: int, per_paragraph: tuple[ParagraphLanguage, ...]) -> str:
-    """The `language_detector` value: detectors, versions, seed, and what decided each paragraph."""
+def detector_record(seed: int, per_paragraph: tuple[ParagraphLanguage, ...], document: str) -> str:
+    """The `language_detector` value: detectors, versions, seed, what decided the document and
+    what decided each paragraph."""
     marks = "".join(_MARK[p.detector] for p in per_paragraph)
     return (
-        f"{LANGDETECT} seed={seed}; {PY3LANGID} for short texts and agreeing paragraphs; "
-        f"paragraphs (D document, F py3langid, L langdetect): {marks}"
+        f"{LANGDETECT} seed={seed}; {PY3LANGID} for short texts, confident documents and agreeing "
+        f"paragraphs; document by {document}; paragraphs (D document, F py3langid, L langdetect): {marks}"
     )
 
 
 def detect_language(article: Article, config: CleanConfig) -> Article:
     """Return `article` with its language and the language of each paragraph."""
-    language, raw, confidence, reason = _document(article.text, config)
+    language, raw, confidence, reason, document_by = _document(article.text, config)
     per_paragraph = tuple(
         _paragraph(index, paragraph, language, confidence, config)
         for index, paragraph in enumerate(paragraphs(article.text))
@@ -125,5 +143,5 @@ def detect_language(article: Article, config: CleanConfig) -> Article:
         language_confidence=confidence,
         language_reason=reason,
         paragraph_languages=per_paragraph,
-        language_detector=detector_record(config.language_seed, per_paragraph),
+        language_detector=detector_record(config.language_seed, per_paragraph, document_by),
     )
