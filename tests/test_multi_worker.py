@@ -27,11 +27,13 @@ pytestmark = [pytest.mark.production, pytest.mark.slow]
 REPO = Path(__file__).resolve().parents[1]
 DAG_IDS = ("ingest_articles", "archive_maintenance")
 HOSTS = ("host-a", "host-b")
-FAST_RETRY = {  # one retry, 2 s after the scheduler finds the task dead: 15 s without a heartbeat
+WORKER_LOSS = {  # what a dead worker held comes back within about 20 s (running) or 45 s (received, not started)
     "NEWSARCHIVE_RETRIES": "1",
     "NEWSARCHIVE_RETRY_DELAY": "2",
-    "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "15",
+    "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT": "15",  # running: failed, then retried
     "AIRFLOW__SCHEDULER__TASK_INSTANCE_HEARTBEAT_TIMEOUT_DETECTION_INTERVAL": "2",
+    "AIRFLOW__SCHEDULER__TASK_QUEUED_TIMEOUT": "40",  # received but not started: queued again
+    "AIRFLOW__SCHEDULER__TASK_QUEUED_TIMEOUT_CHECK_INTERVAL": "5",
 }
 
 
@@ -68,14 +70,16 @@ def two_hosts(tmp_path: Path, s3_server: S3Server, s3_archive: str) -> Iterator[
 
 @pytest.fixture
 def two_hosts_retrying(tmp_path: Path, s3_server: S3Server, s3_archive: str) -> Iterator[tuple[Airflow, str]]:
-    """As `two_hosts`, with one quick retry per task and a dead task found within about 20 s."""
-    with _two_hosts(tmp_path, s3_server, s3_archive, FAST_RETRY) as services:
+    """As `two_hosts`, with one quick retry per task and a dead worker's tasks found within a minute."""
+    with _two_hosts(tmp_path, s3_server, s3_archive, WORKER_LOSS) as services:
         yield services, s3_archive
 
 
 def _trigger(api: str, run_id: str, conf: dict[str, Any]) -> None:
     assert httpx.post(f"{api}/pools", json={"name": "capture", "slots": 4}, timeout=30).status_code in (200, 201)
     httpx.patch(f"{api}/dags/ingest_articles", json={"is_paused": False}, timeout=30).raise_for_status()
+    # Not under test here; a maintenance run the Asset started would hold up the workers' shutdown.
+    httpx.patch(f"{api}/dags/archive_maintenance", json={"is_paused": True}, timeout=30).raise_for_status()
     triggered = httpx.post(f"{api}/dags/ingest_articles/dagRuns", timeout=30,
                            json={"dag_run_id": run_id, "logical_date": None, "conf": conf})
     assert triggered.status_code == 200, triggered.text
@@ -90,11 +94,11 @@ def _finished(api: str, run_id: str, seconds: float) -> list[dict[str, Any]]:
     """Wait for the run to succeed; its task instances. AssertionError when it fails or takes longer."""
     deadline = time.monotonic() + seconds
     while (state := httpx.get(f"{api}/dags/ingest_articles/dagRuns/{run_id}", timeout=30).json()["state"]) not in (
-        "success", "failed"):
-        assert time.monotonic() < deadline, f"the run did not finish in {seconds} s"
+            "success", "failed") and time.monotonic() < deadline:
         time.sleep(0.5)
     tasks = _task_instances(api, run_id)
-    assert state == "success", [(t["task_id"], t["map_index"], t["state"], t["hostname"]) for t in tasks]
+    shown = [(t["task_id"], t["map_index"], t["state"], t["try_number"], t["hostname"]) for t in tasks]
+    assert state == "success", f"run {state} after {seconds} s at most: {shown}"
     return tasks
 
 
@@ -139,11 +143,12 @@ def test_a_worker_killed_mid_batch_costs_a_retry_on_the_other(
     two_hosts_retrying: tuple[Airflow, str], tmp_path: Path
 ) -> None:
     """SIGKILL the worker running a batch: the scheduler finds the task without a heartbeat, the retry runs on the
-    surviving worker, and the run commits every document exactly once."""
+    surviving worker (as does any batch the dead worker had received but not started, once it has been queued
+    too long), and the run commits every document exactly once."""
     airflow, archive = two_hosts_retrying
-    run_id, documents = "worker_killed", 90
+    run_id, documents = "worker_killed", 60
     write_inputs(tmp_path / "inputs", documents, edition=1, changing=0)
-    _trigger(airflow.api, run_id, {"sources": [str(tmp_path / "inputs")], "archive": archive, "batch_size": 30})
+    _trigger(airflow.api, run_id, {"sources": [str(tmp_path / "inputs")], "archive": archive, "batch_size": 20})
     victim = _running_batch(airflow.api, run_id, 120)
     _kill_host(airflow, victim["hostname"])
     survivor = next(host for host in HOSTS if host != victim["hostname"])
