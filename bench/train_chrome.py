@@ -1,6 +1,6 @@
 """Train the chrome classifier's line model (pipeline/data/chrome_model.json) on the three benchmark sets.
 
-Usage: PYTHONPATH=. python bench/train_chrome.py [--folds 5] [--stacked] [--write]
+Usage: PYTHONPATH=. python bench/train_chrome.py [--folds 5] [--stacked] [--worst N] [--write]
 Labels: on the full-text sets (extraction, readability) a line is body when most of its tokens
 sit in word 4-grams of the ground truth; on trafeval a line holding a must-appear snippet is
 body, one holding a must-not snippet chrome, the others carry no weight. Every page weighs the
@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 
-from bench.chrome_sets import SETS, SNIPPET_SETS, Page, corpus_f1, load_module, load_pages, page_counts
+from bench.chrome_sets import SETS, SNIPPET_SETS, Page, corpus_f1, load_module, load_pages, page_counts, page_f1
 from bench.clean_stdin import article_from_bytes
 from pipeline.steps.chrome import chrome_features, strip_text_chrome
 from pipeline.steps.chrome_model import (
@@ -185,26 +185,40 @@ def with_cost(trees: dict, switch_cost: float) -> LineModel:
     return parse_line_model({**trees, "switch_cost": switch_cost})
 
 
-def evaluate(dumps: list[Dump], models: dict[int, LineModel]) -> dict[str, float]:
-    """F1 per set and dump kind of the chrome step, each dump with `models[id(dump)]`."""
+def evaluate(dumps: list[Dump], models: dict[int, LineModel],
+             pages: dict[str, dict[str, float]] | None = None) -> dict[str, float]:
+    """F1 per set and dump kind of the chrome step, each dump with `models[id(dump)]`; each page's
+    own F1 goes to `pages[set/kind][page key]` when given."""
     counts: dict[str, list] = {}
     for dump in dumps:
         article = article_from_bytes(dump.text.encode(), "text/plain")
         text = strip_text_chrome(article, model=models[id(dump)]).text
-        counts.setdefault(f"{dump.page.set}/{dump.kind}", []).append(page_counts(dump.page, text))
+        key = f"{dump.page.set}/{dump.kind}"
+        counts.setdefault(key, []).append(page_counts(dump.page, text))
+        if pages is not None:
+            pages.setdefault(key, {})[dump.page.key] = page_f1(dump.page, counts[key][-1])
     return {key: corpus_f1(key.split("/")[0], value) for key, value in sorted(counts.items())}
 
 
-def cross_validate(dumps: list[Dump], folds: int, stacked: bool) -> dict[float, dict[str, float]]:
+def cross_validate(dumps: list[Dump], folds: int, stacked: bool) -> dict[float, tuple[dict[str, float], dict]]:
+    """Per switch cost, the site-CV F1 per set and dump kind and each page's own F1."""
     parts = site_folds(dumps, folds)
     fitted = [(part, train([d for d in dumps if d not in part], stacked)) for part in parts]
     results = {}
     for cost in SWITCH_COSTS:
         models = {id(d): with_cost(trees, cost) for part, trees in fitted for d in part}
-        results[cost] = evaluate(dumps, models)
-        print(f"switch cost {cost}: site CV F1 " + "  ".join(f"{k} {v:.4f}" for k, v in results[cost].items()),
+        pages: dict[str, dict[str, float]] = {}
+        results[cost] = (evaluate(dumps, models, pages), pages)
+        print(f"switch cost {cost}: site CV F1 " + "  ".join(f"{k} {v:.4f}" for k, v in results[cost][0].items()),
               flush=True)
     return results
+
+
+def print_worst(pages: dict[str, dict[str, float]], count: int) -> None:
+    """The `count` pages of lowest F1 per set and dump kind (each scored by a model that never saw its site)."""
+    for key, scores in sorted(pages.items()):
+        worst = sorted(scores, key=scores.get)[:count]
+        print(f"worst {key}: " + "  ".join(f"{page} {scores[page]:.3f}" for page in worst))
 
 
 def main() -> None:
@@ -213,17 +227,21 @@ def main() -> None:
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--stacked", action="store_true", help="add the whole-page second stage")
     parser.add_argument("--tune-model", type=Path, help="also store the model fitted on the tuning half here")
+    parser.add_argument("--worst", type=int, default=0, help="list this many worst pages per set and dump kind")
     args = parser.parse_args()
     dumps = load_dumps()
     tune = [d for d in dumps if not d.page.held_out]
     held = [d for d in dumps if d.page.held_out]
-    results = cross_validate(tune, args.folds, args.stacked)
+    validated = cross_validate(tune, args.folds, args.stacked)
+    results = {cost: f1 for cost, (f1, _) in validated.items()}
     cost = max(results, key=lambda c: sum(results[c].values()))
     trees = train(tune, args.stacked)
-    held_f1 = evaluate(held, {id(d): with_cost(trees, cost) for d in held})
+    pages = validated[cost][1]
+    held_f1 = evaluate(held, {id(d): with_cost(trees, cost) for d in held}, pages)
     print(f"chosen switch cost {cost}; held-out F1 " + "  ".join(f"{k} {v:.4f}" for k, v in held_f1.items()))
     if args.tune_model:
         args.tune_model.write_text(json.dumps({"switch_cost": cost, **trees}, separators=(",", ":")) + "\n")
+    print_worst(pages, args.worst)
     if args.write:
         trees = train(dumps, args.stacked)
         payload = {"switch_cost": cost, "site_cv_f1": {k: round(v, 4) for k, v in results[cost].items()},

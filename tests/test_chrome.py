@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,13 @@ def test_a_clean_article_is_left_unchanged() -> None:
 def test_a_page_of_nothing_but_chrome_is_not_emptied() -> None:
     for page in (b"Home\nNews\nSport\nSubscribe\n", b"Accept all cookies\n12 comments\n"):
         assert strip_text_chrome(article_from_bytes(page, "text/plain")).text.strip()
+
+
+@pytest.mark.parametrize("prefix", ["001", "003"])
+def test_soft_hyphens_and_zero_width_characters_change_no_verdict_and_stay_in_the_text(prefix: str) -> None:
+    original, cleaned = seed(prefix)
+    hyphenated = re.sub(r"\b(\w{4})(\w{3,})", "\\1\u00ad\\2", original.text).replace(", ", ",\u200b ")
+    result = strip_text_chrome(article_from_bytes(hyphenated.encode(), "text/plain"))
+    assert "\u00ad" in result.text and "\u200b" in result.text
+    assert re.sub("[\u00ad\u200b]", "", result.text) == cleaned.text
+    assert [edit.reason for edit in result.edits] == [edit.reason for edit in cleaned.edits]

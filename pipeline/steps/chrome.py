@@ -22,6 +22,9 @@ KIND = "remove_chrome"
 TOKEN = re.compile(r"\w+")
 SENTENCE_END = re.compile(r"[.!?…:;\"”’')\]]$")
 LETTER = re.compile(r"[^\W\d_]")
+# soft hyphen, zero-width space, non-joiner and joiner, word joiner, byte order mark: invisible, but
+# they split words for \w+; the rules and features see lines without them, the kept text keeps them
+INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
 BULLET = re.compile(r"^\s*(?:[•·▪‣◦*–-]|\d{1,2}[.)])\s")
 LONG_WORDS = 12  # a line this long that ends like a sentence is article text
 SHORT_LINE_COST = 8.0  # what a short or unpunctuated line costs the main region
@@ -38,7 +41,8 @@ TITLE_LOOKBACK = 15  # lines above the main region searched for the title
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    """One line of the input: its span (line terminator included) and its stripped text."""
+    """One line of the input: its span (line terminator included) and its stripped text without
+    invisible characters."""
 
     start: int
     end: int
@@ -50,7 +54,7 @@ def split_lines(text: str) -> list[Line]:
     """The lines of `text`, split at "\\n" only, each span ending after its terminator."""
     lines = []
     for match in re.finditer(r"[^\n]*\n|[^\n]+$", text):
-        stripped = match.group().strip()
+        stripped = INVISIBLE.sub("", match.group()).strip()
         lines.append(Line(match.start(), match.end(), stripped, len(TOKEN.findall(stripped))))
     return lines
 
