@@ -10,7 +10,7 @@ import pytest
 from bench.clean_stdin import article_from_bytes
 from pipeline.edits import replay
 from pipeline.record import Article
-from pipeline.steps.chrome import strip_text_chrome
+from pipeline.steps.chrome import LONG_WORDS, count_words, is_sentence, split_lines, strip_text_chrome
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -142,3 +142,9 @@ def test_soft_hyphens_and_zero_width_characters_change_no_verdict_and_stay_in_th
     assert "\u00ad" in result.text and "\u200b" in result.text
     assert re.sub("[\u00ad\u200b]", "", result.text) == cleaned.text
     assert [edit.reason for edit in result.edits] == [edit.reason for edit in cleaned.edits]
+
+
+def test_chinese_and_japanese_lines_count_words_and_end_sentences_at_full_width_stops() -> None:
+    line = split_lines("三月九日，趋势科技发布了一款在使用公共无线网络时保护通信安全的新应用程序。\n")[0]
+    assert line.words >= LONG_WORDS and is_sentence(line)
+    assert (count_words("ツイート"), count_words("Share this"), count_words("新竹一日遊")) == (2, 2, 3)

@@ -20,11 +20,15 @@ from pipeline.steps.chrome_patterns import ChromePatterns, load_chrome_patterns
 STEP = "extract"
 KIND = "remove_chrome"
 TOKEN = re.compile(r"\w+")
-SENTENCE_END = re.compile(r"[.!?…:;\"”’')\]]$")
+SENTENCE_END = re.compile(r"[.!?…:;\"”’')\]。！？：；」』）]$")
 LETTER = re.compile(r"[^\W\d_]")
 # soft hyphen, zero-width space, non-joiner and joiner, word joiner, byte order mark: invisible, but
 # they split words for \w+; the rules and features see lines without them, the kept text keeps them
 INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+# Chinese and Japanese write words without spaces: every two Han characters count as a word, and every
+# three kana (their words run longer)
+HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+KANA = re.compile("[\u3040-\u30ff]")
 BULLET = re.compile(r"^\s*(?:[•·▪‣◦*–-]|\d{1,2}[.)])\s")
 LONG_WORDS = 12  # a line this long that ends like a sentence is article text
 SHORT_LINE_COST = 8.0  # what a short or unpunctuated line costs the main region
@@ -55,8 +59,14 @@ def split_lines(text: str) -> list[Line]:
     lines = []
     for match in re.finditer(r"[^\n]*\n|[^\n]+$", text):
         stripped = INVISIBLE.sub("", match.group()).strip()
-        lines.append(Line(match.start(), match.end(), stripped, len(TOKEN.findall(stripped))))
+        lines.append(Line(match.start(), match.end(), stripped, count_words(stripped)))
     return lines
+
+
+def count_words(text: str) -> int:
+    """Words of `text`: its \\w+ runs, and more for runs of Han characters or kana."""
+    words = len(TOKEN.findall(text))
+    return words if text.isascii() else words + len(HAN.findall(text)) // 2 + len(KANA.findall(text)) // 3
 
 
 def is_sentence(line: Line) -> bool:
