@@ -10,7 +10,8 @@ import pytest
 from bench.clean_stdin import article_from_bytes
 from pipeline.edits import replay
 from pipeline.record import Article
-from pipeline.steps.chrome import LONG_WORDS, count_words, is_sentence, split_lines, strip_text_chrome
+from pipeline.steps.chrome import LONG_WORDS, count_words, is_sentence, split_lines, strip_text_chrome, teaser_rule
+from pipeline.steps.chrome_patterns import load_chrome_patterns
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -148,3 +149,10 @@ def test_chinese_and_japanese_lines_count_words_and_end_sentences_at_full_width_
     line = split_lines("三月九日，趋势科技发布了一款在使用公共无线网络时保护通信安全的新应用程序。\n")[0]
     assert line.words >= LONG_WORDS and is_sentence(line)
     assert (count_words("ツイート"), count_words("Share this"), count_words("新竹一日遊")) == (2, 2, 3)
+
+
+def test_a_comment_count_of_zero_opens_no_comment_thread() -> None:
+    patterns = load_chrome_patterns()
+    lines = split_lines("12 Comments\n[ 0 comments ]\nComments (0)\n10 comments\n")
+    verdicts = [teaser_rule(line, patterns) for line in lines]
+    assert verdicts == ["comments", None, None, "comments"]

@@ -29,6 +29,7 @@ INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
 # three kana (their words run longer)
 HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 KANA = re.compile("[\u3040-\u30ff]")
+ZERO_COUNT = re.compile(r"\D*(?<!\d)0(?!\d)\D*")  # a heading whose only number is 0
 BULLET = re.compile(r"^\s*(?:[•·▪‣◦*–-]|\d{1,2}[.)])\s")
 LONG_WORDS = 12  # a line this long that ends like a sentence is article text
 SHORT_LINE_COST = 8.0  # what a short or unpunctuated line costs the main region
@@ -114,11 +115,13 @@ def pattern_rule(line: Line, patterns: ChromePatterns) -> str | None:
 
 
 def teaser_rule(line: Line, patterns: ChromePatterns) -> str | None:
-    """The rule of a heading that opens teasers or comments ("Related posts", "[ 12 comments ]")."""
+    """The rule of a heading that opens teasers or comments ("Related posts", "[ 12 comments ]");
+    a comment count of zero opens nothing."""
     heading = line.text.strip(" \t[](){}<>|•·:-–—»«›‹")
     if line.words > MAX_BYLINE_WORDS or not heading or heading[-1] in ".!?":
         return None
-    return next((name for name, regex in patterns.teaser_headings if regex.fullmatch(heading)), None)
+    rule = next((name for name, regex in patterns.teaser_headings if regex.fullmatch(heading)), None)
+    return None if rule == "comments" and ZERO_COUNT.fullmatch(heading) else rule
 
 
 def byline_author(line: Line, patterns: ChromePatterns) -> str | None:
