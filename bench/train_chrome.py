@@ -1,6 +1,6 @@
 """Train the chrome classifier's line model (pipeline/data/chrome_model.json) on the three benchmark sets.
 
-Usage: PYTHONPATH=. python bench/train_chrome.py [--folds 5] [--stacked] [--worst N] [--write]
+Usage: PYTHONPATH=. python bench/train_chrome.py [--folds 5] [--stacked] [--bags N] [--worst N] [--write]
 Labels: on the full-text sets (extraction, readability) a line is body when most of its tokens
 sit in word 4-grams of the ground truth; on trafeval a line holding a must-appear snippet is
 body, one holding a must-not snippet chrome, the others carry no weight. Every page weighs the
@@ -260,7 +260,7 @@ def main() -> None:
         trees = train(dumps, args.stacked, args.bags)
         payload = {"switch_cost": cost, "site_cv_f1": {k: round(v, 4) for k, v in results[cost].items()},
                    "held_out_f1": {k: round(v, 4) for k, v in held_f1.items()},
-                   "params": TREES, **trees}
+                   "params": TREES, "bags": args.bags, **trees}
         if "stage2" in trees:
             payload["stage2"] = {**trees["stage2"], "params": STAGE2}
         Path(DEFAULT_PATH).write_text(json.dumps(payload, separators=(",", ":")) + "\n")
