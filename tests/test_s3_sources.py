@@ -18,7 +18,9 @@ from pipeline.capture.warc import RAW_DIR, read_raw
 from pipeline.config import FetchConfig, RunConfig
 from pipeline.record import RawRef
 from pipeline.run import run
+from pipeline.sources import capture_sources, expand_sources
 from pipeline.sources.http_cache import HttpCache, Validators, cache_key
+from pipeline.sources.warcs import record_input
 from tests.site_server import SiteState, serve_site
 from tests.test_warc_source import clock, write_crawl
 
@@ -170,3 +172,11 @@ def test_the_archives_own_raw_file_as_a_source_is_not_recorded_again(tmp_path: P
     assert raw_files(root) == raw_before
     refs = run_raw_refs(root, "again")
     assert len(refs) == 3 and {ref["warc_file"] for ref in refs} == {own}
+
+
+def test_a_missing_warc_file_or_record_on_the_store_is_a_reject(root: str) -> None:
+    missing = store.join(root, f"{RAW_DIR}/no-such.warc.gz")
+    given, pointed = capture_sources([*expand_sources([missing]), record_input(missing, 0)], 10**6, clock,
+                                     archive_root=root)
+    assert given.error is not None and given.error[0] == "not_found" and missing in given.error[1]
+    assert pointed.error is not None and pointed.error[0] == "not_found"
