@@ -17,7 +17,6 @@ from pipeline.archive.commit import RunMetadata, RunSummary, commit_run, is_comm
 from pipeline.archive.layout import safe_name
 from pipeline.archive.rows import article_row, reject_row
 from pipeline.archive.staging import is_staged, stage_batch
-from pipeline.archive.store import is_remote, local_path
 from pipeline.capture.capture import Capture
 from pipeline.capture.warc import RawWriter, raw_writer
 from pipeline.clean import Cleaned, clean_capture
@@ -69,15 +68,14 @@ def stage_inputs(
     if is_staged(root, config.run_id, batch):
         return False
     raw_name = f"{safe_name(config.run_id)}/{batch}-{uuid.uuid4().hex[:8]}"
-    local = None if is_remote(root) else local_path(root)  # the HTTP cache and own-WARC inputs: local roots only
     with ExitStack() as stack:
         raw = stack.enter_context(raw_writer(root, raw_name))
         fetcher = None
         if needs_fetcher(inputs):
-            fetcher = stack.enter_context(open_fetcher(config.fetch, clock, raw.write_exchange, local))
+            fetcher = stack.enter_context(open_fetcher(config.fetch, clock, raw.write_exchange, root))
         captures = [
             _recorded(capture, raw)
-            for capture in capture_sources(inputs, config.clean.max_input_bytes, clock, fetcher, local)
+            for capture in capture_sources(inputs, config.clean.max_input_bytes, clock, fetcher, root)
         ]
     return stage_captures(captures, batch, config, pool, on_document)
 

@@ -10,6 +10,7 @@ import httpx
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from pipeline.archive import store
 from pipeline.capture.warc import raw_writer
 from pipeline.config import FetchConfig
 from pipeline.sources.addresses import Refused
@@ -191,18 +192,20 @@ def test_not_found_and_not_html(site, fetcher):
     assert photo.failure is None and photo.content_type == "image/jpeg"  # pages.py rejects the type
 
 
-def test_a_second_fetch_is_conditional_and_a_304_reuses_the_recorded_body(site, tmp_path):
+@pytest.mark.parametrize("kind", ["local", "s3"])
+def test_a_second_fetch_is_conditional_and_a_304_reuses_the_recorded_body(site, tmp_path, kind, request):
+    root = str(tmp_path) if kind == "local" else request.getfixturevalue("s3_archive")
     url = f"{site.state.base}/news/library-extends-hours.html"
-    cache = HttpCache(tmp_path)
-    with raw_writer(tmp_path, "first") as raw, Fetcher(CONFIG, clock, raw.write_exchange, cache) as f:
+    cache = HttpCache(root)
+    with raw_writer(root, "first") as raw, Fetcher(CONFIG, clock, raw.write_exchange, cache) as f:
         first = f.fetch(url)
     before = site.state.not_modified["/news/library-extends-hours.html"]
-    with raw_writer(tmp_path, "second") as raw, Fetcher(CONFIG, clock, raw.write_exchange, cache) as f:
+    with raw_writer(root, "second") as raw, Fetcher(CONFIG, clock, raw.write_exchange, cache) as f:
         second = f.fetch(url)
     assert site.state.not_modified["/news/library-extends-hours.html"] == before + 1
     assert second.status == 304 and second.failure is None
     assert second.body == first.body and second.raw_ref == first.raw_ref
-    with (tmp_path / "raw/second.warc.gz").open("rb") as stream:
+    with store.open_reader(root, "raw/second.warc.gz") as stream:
         revisit = next(
             r for r in ArchiveIterator(stream)
             if r.rec_type == "revisit" and r.rec_headers.get_header("WARC-Target-URI") == url

@@ -56,6 +56,28 @@ def join(root: Root, key: str) -> str:
     return f"{root_uri(root)}/{key}" if is_remote(root) else str(local_path(root) / key)
 
 
+def key_of(root: Root, location: str | os.PathLike[str]) -> str | None:
+    """The key of `location` (a local path or an object store URI) under `root`; None when it lies elsewhere."""
+    location = str(location)
+    if is_remote(location) != is_remote(root):
+        return None
+    if is_remote(root):
+        prefix = root_uri(root) + "/"
+        return location.removeprefix(prefix) if location.startswith(prefix) else None
+    path, folder = Path(location).resolve(), local_path(root).resolve()
+    return path.relative_to(folder).as_posix() if path.is_relative_to(folder) else None
+
+
+def open_location(location: str | os.PathLike[str]) -> BinaryIO:
+    """A seekable binary reader of a local file or of an object store URI (`s3://bucket/key`);
+    FileNotFoundError when there is none."""
+    location = str(location)
+    if not is_remote(location):
+        return Path(location).open("rb")
+    parent, _, name = location.rpartition("/")
+    return open_reader(parent, name)
+
+
 def storage_options(root: Root) -> dict[str, str] | None:
     """delta-rs storage options: none for a local root. On S3 the commit of a new log entry is a conditional
     put (If-None-Match), so concurrent writers are safe without a locking provider; the endpoint and

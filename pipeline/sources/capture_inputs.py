@@ -10,6 +10,7 @@ from pathlib import Path
 
 from warcio.exceptions import ArchiveLoadFailed
 
+from pipeline.archive.store import Root
 from pipeline.capture.capture import Capture
 from pipeline.sources.downloads import Fetcher
 from pipeline.sources.files import read_file
@@ -26,10 +27,11 @@ def capture_sources(
     max_bytes: int,
     clock: Clock,
     fetcher: Fetcher | None = None,
-    archive_root: Path | None = None,
+    archive_root: Root | None = None,
 ) -> Iterator[Capture]:
     """Capture each input, in order. With a `fetcher`, inputs are captured
-    `fetcher.config.concurrency` at a time (its host gate keeps each host's limits)."""
+    `fetcher.config.concurrency` at a time (its host gate keeps each host's limits). A WARC record
+    of a file under `archive_root` keeps pointing there (it is not recorded again)."""
 
     def capture(item: str) -> Capture:
         if is_skipped(item):
@@ -49,11 +51,11 @@ def capture_sources(
         yield from pool.map(capture, inputs)
 
 
-def _capture_record(item: str, max_bytes: int, clock: Clock, archive_root: Path | None) -> Capture:
+def _capture_record(item: str, max_bytes: int, clock: Clock, archive_root: Root | None) -> Capture:
     """A WARC record input; a missing file or broken record becomes a failed Capture."""
-    path, offset = parse_record_input(item)
+    location, offset = parse_record_input(item)
     try:
-        return read_record(path, offset, max_bytes, archive_root)
+        return read_record(location, offset, max_bytes, archive_root)
     except (OSError, ArchiveLoadFailed, StopIteration, ValueError) as exc:
         reason = "not_found" if isinstance(exc, FileNotFoundError) else "undecodable"
         return Capture(item, b"", None, clock(), error=(reason, f"cannot read the WARC record: {exc}"))

@@ -5,8 +5,8 @@ yields no page, and a child sitemap that is not read (a cycle, too deep), is lis
 
 from __future__ import annotations
 
-from pathlib import Path
-
+from pipeline.archive import store
+from pipeline.archive.store import Root
 from pipeline.errors import RejectedInput
 from pipeline.sources.downloads import Fetched, Fetcher
 from pipeline.sources.feeds import feed_links
@@ -16,7 +16,7 @@ from pipeline.sources.sources_file import SourceSpec
 from pipeline.sources.warcs import record_input
 
 
-def discover_url(spec: SourceSpec, fetcher: Fetcher, archive_root: Path | None) -> list[str]:
+def discover_url(spec: SourceSpec, fetcher: Fetcher, archive_root: Root | None) -> list[str]:
     """The inputs a URL source stands for. A page fetched here is handed on as its WARC record
     (`warc:...`), so it is not fetched twice; a failed fetch hands on the URL, whose capture then
     fails again and becomes a rejects row."""
@@ -72,8 +72,8 @@ def _child_pages(url: str, parent: str, fetcher: Fetcher, depth: int, reading: t
     return child_pages if child_pages is not None else [url]
 
 
-def _page_input(fetched: Fetched, archive_root: Path | None) -> str:
+def _page_input(fetched: Fetched, archive_root: Root | None) -> str:
     """The recorded response when there is one in the archive, else the URL (fetched again)."""
     if fetched.status == 200 and fetched.raw_ref and archive_root is not None:
-        return record_input(archive_root / fetched.raw_ref.warc_file, fetched.raw_ref.offset)
+        return record_input(store.join(archive_root, fetched.raw_ref.warc_file), fetched.raw_ref.offset)
     return fetched.url

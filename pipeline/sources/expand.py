@@ -10,8 +10,9 @@ from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pipeline.archive import store
 from pipeline.archive.layout import safe_name
-from pipeline.archive.store import is_remote
+from pipeline.archive.store import Root
 from pipeline.capture.warc import raw_writer
 from pipeline.config import FetchConfig, RunConfig
 from pipeline.sources.discovery import discover_url
@@ -36,8 +37,8 @@ class _Discovery:
     def __init__(self, stack: ExitStack, config: RunConfig | None, hosts: frozenset[str], clock: Clock) -> None:
         self._stack, self._config, self._hosts, self._clock = stack, config, hosts, clock
         self._fetcher: Fetcher | None = None
-        # discovery fetches are recorded into a local archive only (feeds into s3:// are not recorded yet)
-        self.archive_root = Path(config.archive_root) if config and not is_remote(config.archive_root) else None
+        # recorded like a batch's fetches: on an object store root the WARC file is uploaded when expansion ends
+        self.archive_root: Root | None = config.archive_root if config else None
 
     def fetcher(self) -> Fetcher:
         if self._fetcher is None:
@@ -67,11 +68,21 @@ def expand_sources(specs: Iterable[str], config: RunConfig | None = None, clock:
 
 
 def _expand(source: SourceSpec, discovery: _Discovery) -> list[str]:
+    if store.is_remote(source.location) and is_warc_path(source.location):
+        return _warc_records(source.location, source.location)
     if source.is_url:
         return discover_url(source, discovery.fetcher(), discovery.archive_root)
     path = Path(source.location)
     if is_warc_path(path) and path.is_file():
-        records = list_records(path)
-        detail = f"{path}: the WARC file holds no response or resource record"
-        return records or [skipped_input(entry_uri(path), "empty", detail)]
+        return _warc_records(path, entry_uri(path))
     return list(discover_files([path]))
+
+
+def _warc_records(location: str | Path, uri: str) -> list[str]:
+    """The record inputs of a WARC file (a local path or an object on the store), or why there are none."""
+    try:
+        records = list_records(location)
+    except FileNotFoundError:
+        return [skipped_input(uri, "not_found", f"{location}: no such WARC file")]
+    detail = f"{location}: the WARC file holds no response or resource record"
+    return records or [skipped_input(uri, "empty", detail)]

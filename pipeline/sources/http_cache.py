@@ -1,22 +1,23 @@
-"""Validators (ETag, Last-Modified) of the last full response per URL, in `state/http_cache.sqlite`
-under the archive root, with a pointer to the WARC record holding that response's body.
+"""Validators (ETag, Last-Modified) of the last full response per URL, with a pointer to the WARC record
+holding that response's body: one small JSON object per URL under `state/http_cache/` in the archive's store,
+so a local and an `s3://` archive keep them alike.
 
-SQLite because the mapped tasks of one run may update it from several processes at once."""
+Each object is written in one atomic put (a rename on a local root), so the mapped tasks of a run may update
+the cache from several processes or hosts at once: a reader sees an old or a new object, never a torn one,
+and the last writer wins."""
 
 from __future__ import annotations
 
-import sqlite3
-import threading
+import hashlib
+import json
 from dataclasses import dataclass
-from pathlib import Path
 
+from pipeline.archive import store
+from pipeline.archive.store import Root
 from pipeline.capture.warc import read_raw
 from pipeline.record import RawRef
 
-STATE_FILE = "state/http_cache.sqlite"
-_SCHEMA = """CREATE TABLE IF NOT EXISTS validators (
-    url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, content_type TEXT,
-    warc_file TEXT NOT NULL, record_id TEXT NOT NULL, record_offset INTEGER NOT NULL)"""
+STATE_DIR = "state/http_cache"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,42 +32,40 @@ class Validators:
         return {k: v for k, v in headers.items() if v}
 
 
-class HttpCache:
-    """Per-URL validators of one archive; thread-safe."""
+def cache_key(url: str) -> str:
+    """The store key of `url`'s validators."""
+    return f"{STATE_DIR}/{hashlib.sha256(url.encode()).hexdigest()}.json"
 
-    def __init__(self, archive_root: Path) -> None:
+
+class HttpCache:
+    """Per-URL validators of one archive (a local path or an object store root); thread-safe."""
+
+    def __init__(self, archive_root: Root) -> None:
         self._root = archive_root
-        path = archive_root / STATE_FILE
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer of another task
-        self._db.execute(_SCHEMA)
-        self._lock = threading.Lock()
 
     def get(self, url: str) -> Validators | None:
-        """The validators remembered for `url`, if its body is still in the raw layer."""
-        with self._lock:
-            row = self._db.execute(
-                "SELECT etag, last_modified, content_type, warc_file, record_id, record_offset"
-                " FROM validators WHERE url = ?",
-                (url,),
-            ).fetchone()
-        if row is None or not (self._root / row[3]).is_file():
+        """The validators remembered for `url`, if its body is in the raw layer (under an object store root,
+        a batch's WARC file is there once the batch has uploaded it)."""
+        try:
+            entry = json.loads(store.get(self._root, cache_key(url)))
+        except (FileNotFoundError, ValueError):
             return None
-        return Validators(row[0], row[1], row[2], RawRef(row[3], row[4], row[5]))
+        ref = RawRef(**entry["raw_ref"])
+        if entry.get("url") != url or not store.exists(self._root, ref.warc_file):
+            return None
+        return Validators(entry["etag"], entry["last_modified"], entry["content_type"], ref)
 
     def put(self, url: str, validators: Validators) -> None:
         ref = validators.raw_ref
-        with self._lock:
-            self._db.execute(
-                "INSERT OR REPLACE INTO validators VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (url, validators.etag, validators.last_modified, validators.content_type,
-                 ref.warc_file, ref.record_id, ref.offset),
-            )
+        entry = {
+            "url": url,
+            "etag": validators.etag,
+            "last_modified": validators.last_modified,
+            "content_type": validators.content_type,
+            "raw_ref": {"warc_file": ref.warc_file, "record_id": ref.record_id, "offset": ref.offset},
+        }
+        store.put(self._root, cache_key(url), json.dumps(entry).encode())
 
     def body(self, validators: Validators) -> bytes:
         """The body of the response the validators belong to; LookupError when it is gone."""
         return read_raw(self._root, validators.raw_ref).payload
-
-    def close(self) -> None:
-        self._db.close()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from datetime import datetime
-from pathlib import Path
 
+from pipeline.archive.store import Root
 from pipeline.config import FetchConfig
 from pipeline.sources.downloads import Fetcher, Recorder
 from pipeline.sources.http_cache import HttpCache
@@ -14,11 +14,10 @@ from pipeline.sources.http_cache import HttpCache
 
 @contextmanager
 def open_fetcher(
-    fetch: FetchConfig, clock: Callable[[], datetime], record: Recorder | None, archive_root: Path | None
+    fetch: FetchConfig, clock: Callable[[], datetime], record: Recorder | None, archive_root: Root | None
 ) -> Iterator[Fetcher]:
-    """A Fetcher recording into `record`, with the archive's HTTP validator cache when there is one."""
-    with ExitStack() as stack:
-        cache = HttpCache(archive_root) if archive_root is not None else None
-        if cache:
-            stack.callback(cache.close)
-        yield stack.enter_context(Fetcher(fetch, clock, record, cache))
+    """A Fetcher recording into `record`, with the archive's HTTP validator cache when there is an archive
+    (a local path or an object store root)."""
+    cache = HttpCache(archive_root) if archive_root is not None else None
+    with Fetcher(fetch, clock, record, cache) as fetcher:
+        yield fetcher
