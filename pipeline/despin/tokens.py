@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import accumulate
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*(?:-[^\W_]+(?:['’][^\W_]+)*)*")
 _JOINER = re.compile(r"[ \t\u00a0]+")  # only spaces between two words keep them in one run
@@ -41,10 +44,26 @@ def _quotations(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _QUOTED.finditer(text)]
 
 
+class _Spans:
+    """Spans of a text, asked whether a range overlaps any of them (a binary search, not a scan:
+    a page of code or links has thousands)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self._starts = [a for a, _ in ordered]
+        self._reach = list(accumulate((b for _, b in ordered), max))  # the furthest end so far
+
+    def overlap(self, start: int, end: int) -> bool:
+        """Whether some span (a, b) has a < end and start < b."""
+        before = bisect_left(self._starts, end)  # the spans that start before `end`
+        return before > 0 and self._reach[before - 1] > start
+
+
 def runs(text: str) -> list[list[Word]]:
     """The words of `text` in runs separated by punctuation or line breaks."""
-    spans = sorted(protected_spans(text))
-    quotes = _quotations(text)
+    spans = protected_spans(text)
+    quotes = set(_quotations(text))
+    guarded, unquoted = _Spans(spans), _Spans(s for s in spans if s not in quotes)
     result: list[list[Word]] = []
     current: list[Word] = []
     previous_end = 0
@@ -54,21 +73,21 @@ def runs(text: str) -> list[list[Word]]:
             result.append(current)
             current = []
         at_start = _SENTENCE_END.search(text[max(0, match.start() - 6) : match.start()]) is not None
-        current.append(_word(match, at_start, spans, quotes))
+        current.append(_word(match, at_start, guarded, unquoted))
         previous_end = match.end()
     if current:
         result.append(current)
     return result
 
 
-def _word(match: re.Match[str], at_start: bool, spans: list[tuple[int, int]], quotes: list[tuple[int, int]]) -> Word:
+def _word(match: re.Match[str], at_start: bool, guarded: _Spans, unquoted: _Spans) -> Word:
+    """`guarded`: the protected spans; `unquoted`: those of them that are not quotations."""
     token = match.group()
     start, end = match.span()
     capitalised = token[:1].isupper() and not at_start
     acronym = len(token) > 1 and token.isupper()
-    protected = any(a < end and start < b for a, b in spans)
+    protected = guarded.overlap(start, end)
     plain = token[:1].isalpha() and not (capitalised or acronym)
     editable = plain and not protected
-    others = [(a, b) for a, b in spans if (a, b) not in quotes]
-    quoted = plain and protected and not any(a < end and start < b for a, b in others)
+    quoted = plain and protected and not unquoted.overlap(start, end)
     return Word(start, end, token, word_key(token), editable, at_start, quoted)
