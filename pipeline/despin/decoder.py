@@ -61,10 +61,13 @@ def options(run: list[Word], lexicon: Lexicon, model: LanguageModel, margins: Ma
                 break
             guarded = guarded or not word.editable
             spun = tuple(keys[first : first + length])
+            candidates = lexicon.candidates(spun)
+            if not candidates:  # most spans: nothing to score
+                continue
             previous = keys[first - 1] if first else BOUNDARY
             following = keys[first + length] if first + length < len(run) else None
             spun_score = margins.lm_weight * model.score(previous, spun, following)
-            for candidate in lexicon.candidates(spun):
+            for candidate in candidates:
                 if guarded and (length < 2 or candidate.source != "learned"):
                     continue
                 fit = model.score(previous, candidate.words, following)
