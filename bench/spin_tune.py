@@ -1,5 +1,5 @@
-"""Grid search of the decoder margins and the use of the reversal table's pairs, on the tuning half
-only (the held-out half is never read).
+"""Grid search of the decoder margins, the use of the reversal table's pairs and the pooling of a pair's
+evidence over a document, on the tuning half only (the held-out half is never read).
 
     python -m bench.spin_tune
 """
@@ -14,6 +14,7 @@ from pipeline.steps.despin import DespinSettings
 
 GRID = [(True, 1.5, 0.9), (True, 2.0, 1.0), (True, 2.5, 1.2)]
 QUOTED = [None, 2.0, 4.0, 6.0, 9.0]  # extra margin of learned phrases inside quotations (None: never there)
+POOLED = [(1.5, 0.0), (2.0, 0.5), (2.5, 0.5), (2.5, 1.0), (2.5, 1.5), (3.0, 2.0)]  # (learned margin, pooled share)
 
 
 def main() -> None:
@@ -31,6 +32,10 @@ def main() -> None:
         margins = Margins(quoted_phrases=extra is not None, quoted=extra or 0.0)
         scores = evaluate(spun, DespinSettings(margins=margins), lexicons[True])
         print(f"quoted={extra} restored={scores.restored_share:.4f} wrong/100={scores.wrong_per_100:.4f}", flush=True)
+    for learned, share in POOLED:
+        scores = evaluate(spun, DespinSettings(margins=Margins(learned=learned, pooled=share)), lexicons[True])
+        print(f"learned={learned} pooled={share} restored={scores.restored_share:.4f} "
+              f"wrong/100={scores.wrong_per_100:.4f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Train the chrome classifier's line model (pipeline/data/chrome_model.json) on the three benchmark sets.
 
-Usage: PYTHONPATH=. python bench/train_chrome.py [--folds 5] [--stacked] [--write]
+Usage: PYTHONPATH=. python bench/train_chrome.py [--folds 5] [--stacked] [--bags N] [--worst N] [--write]
 Labels: on the full-text sets (extraction, readability) a line is body when most of its tokens
 sit in word 4-grams of the ground truth; on trafeval a line holding a must-appear snippet is
 body, one holding a must-not snippet chrome, the others carry no weight. Every page weighs the
@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 
-from bench.chrome_sets import SETS, SNIPPET_SETS, Page, corpus_f1, load_module, load_pages, page_counts
+from bench.chrome_sets import SETS, SNIPPET_SETS, Page, corpus_f1, load_module, load_pages, page_counts, page_f1
 from bench.clean_stdin import article_from_bytes
 from pipeline.steps.chrome import chrome_features, strip_text_chrome
 from pipeline.steps.chrome_model import (
@@ -47,6 +47,7 @@ KINDS = {"extraction": ("textdump", "textdump_window"), "readability": ("textdum
 SWITCH_COSTS = (0.5, 1.0, 2.0)
 CHECK_ROWS = 50  # feature rows stored with the model, with scikit-learn's scores for them
 TREES = {"max_iter": 150, "max_depth": 4, "learning_rate": 0.1, "l2_regularization": 1.0, "min_samples_leaf": 100}
+BAGS = 1
 STAGE2 = {"max_iter": 100, "max_depth": 4, "learning_rate": 0.1, "l2_regularization": 1.0, "min_samples_leaf": 100}
 INNER_FOLDS = 3
 SPACE = re.compile(r"\s+")
@@ -123,28 +124,39 @@ def _matrix(rows: list[dict[str, float]], names: list[str]) -> np.ndarray:
     return np.array([[row[name] for name in names] for row in rows], dtype=float).reshape(len(rows), len(names))
 
 
-def fit(x: np.ndarray, labels: np.ndarray, weights: np.ndarray, params: dict) -> dict:
+def fit(x: np.ndarray, labels: np.ndarray, weights: np.ndarray, params: dict,
+        sites: np.ndarray | None = None, bags: int = 1) -> dict:
     """The JSON form of a gradient-boosted tree ensemble fitted to the rows of `x`, with sample rows
-    and scikit-learn's scores for them (for the tests)."""
+    and its scores for them (for the tests). With `bags` > 1, the mean of that many ensembles, each
+    fitted to a bootstrap sample of the sites (`sites`: one integer per row), all their trees in one
+    sum with leaf values divided by `bags`: a smoother score that depends less on single pages."""
     keep = weights > 0
     x, labels, weights = x[keep], labels[keep], weights[keep]
-    model = HistGradientBoostingClassifier(random_state=0, **params).fit(x, labels, sample_weight=weights)
     sample = x[:: max(1, len(x) // CHECK_ROWS)][:CHECK_ROWS]
-    trees = [
-        [[int(n["feature_idx"]), float(n["num_threshold"]), -1 if n["is_leaf"] else int(n["left"]),
-          -1 if n["is_leaf"] else int(n["right"]), float(n["value"])] for n in predictor.nodes]
-        for (predictor,) in model._predictors
-    ]
-    depth = max(int(predictor.nodes["depth"].max()) for (predictor,) in model._predictors)
-    check = {"rows": sample.tolist(), "scores": model.decision_function(sample).tolist()}
-    return {"baseline": float(model._baseline_prediction.ravel()[0]), "depth": depth, "trees": trees, "check": check}
+    trees, baselines, depth, scores = [], [], 0, np.zeros(len(sample))
+    for bag in range(bags):
+        draw = np.random.default_rng(bag).poisson(1.0, int(sites.max()) + 1) if bags > 1 and sites is not None else None
+        counts = np.ones(len(x)) if draw is None else draw[sites[keep]]
+        model = HistGradientBoostingClassifier(random_state=0, **params).fit(x, labels, sample_weight=weights * counts)
+        trees += [
+            [[int(n["feature_idx"]), float(n["num_threshold"]), -1 if n["is_leaf"] else int(n["left"]),
+              -1 if n["is_leaf"] else int(n["right"]), float(n["value"]) / bags] for n in predictor.nodes]
+            for (predictor,) in model._predictors
+        ]
+        depth = max(depth, *(int(predictor.nodes["depth"].max()) for (predictor,) in model._predictors))
+        baselines.append(float(model._baseline_prediction.ravel()[0]))
+        scores += model.decision_function(sample) / bags
+    check = {"rows": sample.tolist(), "scores": scores.tolist()}
+    return {"baseline": float(np.mean(baselines)), "depth": depth, "trees": trees, "check": check}
 
 
-def train_stage1(dumps: list[Dump]) -> dict:
+def train_stage1(dumps: list[Dump], bags: int = BAGS) -> dict:
     names = sorted(dumps[0].features[0])
     x = np.vstack([_matrix(d.features, names) for d in dumps])
+    site_ids = {site: i for i, site in enumerate(sorted({d.page.site for d in dumps}))}
+    sites = np.concatenate([np.full(len(d.labels), site_ids[d.page.site]) for d in dumps])
     return {"names": names, **fit(x, np.concatenate([d.labels for d in dumps]),
-                                  np.concatenate([d.weights for d in dumps]), TREES)}
+                                  np.concatenate([d.weights for d in dumps]), TREES, sites, bags)}
 
 
 def stage2_rows(dump: Dump, stage1: LineModel) -> np.ndarray:
@@ -163,10 +175,10 @@ def hash_of(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def train(dumps: list[Dump], stacked: bool) -> dict:
+def train(dumps: list[Dump], stacked: bool, bags: int = BAGS) -> dict:
     """Stage one fitted on `dumps`; with `stacked`, a second stage fitted on the same dumps with
     first-stage scores from inner cross-validation by site (as noisy as on unseen pages)."""
-    stage1 = train_stage1(dumps)
+    stage1 = train_stage1(dumps, bags)
     if not stacked:
         return stage1
     rows, labels, weights = [], [], []
@@ -185,26 +197,41 @@ def with_cost(trees: dict, switch_cost: float) -> LineModel:
     return parse_line_model({**trees, "switch_cost": switch_cost})
 
 
-def evaluate(dumps: list[Dump], models: dict[int, LineModel]) -> dict[str, float]:
-    """F1 per set and dump kind of the chrome step, each dump with `models[id(dump)]`."""
+def evaluate(dumps: list[Dump], models: dict[int, LineModel],
+             pages: dict[str, dict[str, float]] | None = None) -> dict[str, float]:
+    """F1 per set and dump kind of the chrome step, each dump with `models[id(dump)]`; each page's
+    own F1 goes to `pages[set/kind][page key]` when given."""
     counts: dict[str, list] = {}
     for dump in dumps:
         article = article_from_bytes(dump.text.encode(), "text/plain")
         text = strip_text_chrome(article, model=models[id(dump)]).text
-        counts.setdefault(f"{dump.page.set}/{dump.kind}", []).append(page_counts(dump.page, text))
+        key = f"{dump.page.set}/{dump.kind}"
+        counts.setdefault(key, []).append(page_counts(dump.page, text))
+        if pages is not None:
+            pages.setdefault(key, {})[dump.page.key] = page_f1(dump.page, counts[key][-1])
     return {key: corpus_f1(key.split("/")[0], value) for key, value in sorted(counts.items())}
 
 
-def cross_validate(dumps: list[Dump], folds: int, stacked: bool) -> dict[float, dict[str, float]]:
+def cross_validate(dumps: list[Dump], folds: int, stacked: bool,
+                   bags: int = BAGS) -> dict[float, tuple[dict[str, float], dict]]:
+    """Per switch cost, the site-CV F1 per set and dump kind and each page's own F1."""
     parts = site_folds(dumps, folds)
-    fitted = [(part, train([d for d in dumps if d not in part], stacked)) for part in parts]
+    fitted = [(part, train([d for d in dumps if d not in part], stacked, bags)) for part in parts]
     results = {}
     for cost in SWITCH_COSTS:
         models = {id(d): with_cost(trees, cost) for part, trees in fitted for d in part}
-        results[cost] = evaluate(dumps, models)
-        print(f"switch cost {cost}: site CV F1 " + "  ".join(f"{k} {v:.4f}" for k, v in results[cost].items()),
+        pages: dict[str, dict[str, float]] = {}
+        results[cost] = (evaluate(dumps, models, pages), pages)
+        print(f"switch cost {cost}: site CV F1 " + "  ".join(f"{k} {v:.4f}" for k, v in results[cost][0].items()),
               flush=True)
     return results
+
+
+def print_worst(pages: dict[str, dict[str, float]], count: int) -> None:
+    """The `count` pages of lowest F1 per set and dump kind (each scored by a model that never saw its site)."""
+    for key, scores in sorted(pages.items()):
+        worst = sorted(scores, key=scores.get)[:count]
+        print(f"worst {key}: " + "  ".join(f"{page} {scores[page]:.3f}" for page in worst))
 
 
 def main() -> None:
@@ -213,22 +240,27 @@ def main() -> None:
     parser.add_argument("--write", action="store_true")
     parser.add_argument("--stacked", action="store_true", help="add the whole-page second stage")
     parser.add_argument("--tune-model", type=Path, help="also store the model fitted on the tuning half here")
+    parser.add_argument("--bags", type=int, default=BAGS, help="ensembles averaged, each on a bootstrap of the sites")
+    parser.add_argument("--worst", type=int, default=0, help="list this many worst pages per set and dump kind")
     args = parser.parse_args()
     dumps = load_dumps()
     tune = [d for d in dumps if not d.page.held_out]
     held = [d for d in dumps if d.page.held_out]
-    results = cross_validate(tune, args.folds, args.stacked)
+    validated = cross_validate(tune, args.folds, args.stacked, args.bags)
+    results = {cost: f1 for cost, (f1, _) in validated.items()}
     cost = max(results, key=lambda c: sum(results[c].values()))
-    trees = train(tune, args.stacked)
-    held_f1 = evaluate(held, {id(d): with_cost(trees, cost) for d in held})
+    trees = train(tune, args.stacked, args.bags)
+    pages = validated[cost][1]
+    held_f1 = evaluate(held, {id(d): with_cost(trees, cost) for d in held}, pages)
     print(f"chosen switch cost {cost}; held-out F1 " + "  ".join(f"{k} {v:.4f}" for k, v in held_f1.items()))
     if args.tune_model:
         args.tune_model.write_text(json.dumps({"switch_cost": cost, **trees}, separators=(",", ":")) + "\n")
+    print_worst(pages, args.worst)
     if args.write:
-        trees = train(dumps, args.stacked)
+        trees = train(dumps, args.stacked, args.bags)
         payload = {"switch_cost": cost, "site_cv_f1": {k: round(v, 4) for k, v in results[cost].items()},
                    "held_out_f1": {k: round(v, 4) for k, v in held_f1.items()},
-                   "params": TREES, **trees}
+                   "params": TREES, "bags": args.bags, **trees}
         if "stage2" in trees:
             payload["stage2"] = {**trees["stage2"], "params": STAGE2}
         Path(DEFAULT_PATH).write_text(json.dumps(payload, separators=(",", ":")) + "\n")

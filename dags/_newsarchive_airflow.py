@@ -20,8 +20,8 @@ START_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 DEFAULT_ARGS: dict[str, Any] = {
     "owner": "newsarchive",
     "retries": int(os.environ.get("NEWSARCHIVE_RETRIES", "3")),
-    "retry_delay": timedelta(seconds=30),
-    "retry_exponential_backoff": 2.0,  # 30 s, 60 s, 120 s, ... capped below
+    "retry_delay": timedelta(seconds=float(os.environ.get("NEWSARCHIVE_RETRY_DELAY", "30"))),
+    "retry_exponential_backoff": 2.0,  # 30 s, 60 s, 120 s, ... (by default) capped below
     "max_retry_delay": timedelta(minutes=30),
 }
 

@@ -28,7 +28,7 @@ from airflow.sdk import Param, TriggerRule, dag, task
     schedule=schedule(),
     start_date=START_DATE,
     catchup=False,
-    max_active_runs=1,  # version assignment assumes one committer at a time
+    max_active_runs=1,  # racing runs commit safely (optimistic commits) but only recompute against each other
     default_args=DEFAULT_ARGS,
     params={
         "sources": Param(default_sources(), type="array", items={"type": "string"}, minItems=1,

@@ -2,12 +2,15 @@
 # `make run`: archive SOURCES (default seeds/) into ARCHIVE (default archive/) through Airflow:
 # one `ingest_articles` DAG run with `airflow dags test` on a SQLite metadata DB in .airflow/
 # (no scheduler or executor: the tasks run in this process), then the run's summary.
-# Usage: scripts/run_airflow.sh [SOURCES [ARCHIVE]]; VENV_BIN overrides the virtualenv's bin dir.
+# Usage: scripts/run_airflow.sh [SOURCES [ARCHIVE]]; ARCHIVE is a path or s3://bucket/prefix (the AWS_*
+# variables name the store); VENV_BIN overrides the virtualenv's bin dir, NEWSARCHIVE_AIRFLOW_HOME the
+# metadata DB's folder.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=${VENV_BIN:-$ROOT/.venv/bin}
 SOURCES=$(realpath -m "${1:-$ROOT/seeds}")
-ARCHIVE=$(realpath -m "${2:-$ROOT/archive}")
+ARCHIVE=${2:-$ROOT/archive}
+[[ $ARCHIVE == s3://* ]] || ARCHIVE=$(realpath -m "$ARCHIVE")
 
 # Airflow reads its configuration when first imported: everything is set before any airflow call.
 export AIRFLOW_HOME=${NEWSARCHIVE_AIRFLOW_HOME:-$ROOT/.airflow}   # project-local, never the operator's

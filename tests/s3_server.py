@@ -108,8 +108,11 @@ class S3Server:
         except Exception:  # not up yet: connection refused, 5xx while the volume server registers
             return False
 
-    def stop(self, timeout: float = 20) -> None:
-        """SIGTERM weed and its children, SIGKILL what is left after `timeout`."""
+    def stop(self, timeout: float = 5) -> None:
+        """SIGTERM weed and its children, SIGKILL what is left after `timeout`.
+
+        weed writes through to its files, then lingers after SIGTERM retrying its own stopped filer,
+        so a short wait loses nothing."""
         if self.process is None:
             return
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,8 @@ import pytest
 from bench.clean_stdin import article_from_bytes
 from pipeline.edits import replay
 from pipeline.record import Article
-from pipeline.steps.chrome import strip_text_chrome
+from pipeline.steps.chrome import LONG_WORDS, count_words, is_sentence, split_lines, strip_text_chrome, teaser_rule
+from pipeline.steps.chrome_patterns import load_chrome_patterns
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -131,3 +133,26 @@ def test_a_clean_article_is_left_unchanged() -> None:
 def test_a_page_of_nothing_but_chrome_is_not_emptied() -> None:
     for page in (b"Home\nNews\nSport\nSubscribe\n", b"Accept all cookies\n12 comments\n"):
         assert strip_text_chrome(article_from_bytes(page, "text/plain")).text.strip()
+
+
+@pytest.mark.parametrize("prefix", ["001", "003"])
+def test_soft_hyphens_and_zero_width_characters_change_no_verdict_and_stay_in_the_text(prefix: str) -> None:
+    original, cleaned = seed(prefix)
+    hyphenated = re.sub(r"\b(\w{4})(\w{3,})", "\\1\u00ad\\2", original.text).replace(", ", ",\u200b ")
+    result = strip_text_chrome(article_from_bytes(hyphenated.encode(), "text/plain"))
+    assert "\u00ad" in result.text and "\u200b" in result.text
+    assert re.sub("[\u00ad\u200b]", "", result.text) == cleaned.text
+    assert [edit.reason for edit in result.edits] == [edit.reason for edit in cleaned.edits]
+
+
+def test_chinese_and_japanese_lines_count_words_and_end_sentences_at_full_width_stops() -> None:
+    line = split_lines("三月九日，趋势科技发布了一款在使用公共无线网络时保护通信安全的新应用程序。\n")[0]
+    assert line.words >= LONG_WORDS and is_sentence(line)
+    assert (count_words("ツイート"), count_words("Share this"), count_words("新竹一日遊")) == (2, 2, 3)
+
+
+def test_a_comment_count_of_zero_opens_no_comment_thread() -> None:
+    patterns = load_chrome_patterns()
+    lines = split_lines("12 Comments\n[ 0 comments ]\nComments (0)\n10 comments\n")
+    verdicts = [teaser_rule(line, patterns) for line in lines]
+    assert verdicts == ["comments", None, None, "comments"]

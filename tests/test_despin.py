@@ -26,7 +26,7 @@ SEED_TEXT = SEED_002.read_text(encoding="utf-8")
 SETTINGS = DespinSettings()
 _REASON = re.compile(
     r"source=(learned|thesaurus) provenance=\S+ prior=[\d.e-]+ spun=-?[\d.]+ original=-?[\d.]+ "
-    r"margin=-?[\d.]+ required=[\d.]+ lm=\w+"
+    r"margin=-?[\d.]+ required=[\d.]+ pooled=[\d.]+ lm=\w+"
 )
 
 
@@ -88,8 +88,9 @@ def test_edits_replay_and_record_source_scores_and_margin():
         assert (edit.step, edit.kind) == ("despin", "replace")
         assert SEED_TEXT[edit.start : edit.end] == edit.before
         assert _REASON.fullmatch(edit.reason), edit.reason
-        margin, required = (float(x) for x in re.search(r"margin=(\S+) required=(\S+)", edit.reason).groups())
-        assert margin > 0 and required > 0
+        margin, required, pooled = (float(x) for x in re.search(r"margin=(\S+) required=(\S+) pooled=(\S+)",
+                                                                 edit.reason).groups())
+        assert margin > 0 and required > 0 and pooled >= 0
 
 
 SPUN = ("It is one among the largest firms within the area, fairly than a posh interplay. "
@@ -149,7 +150,8 @@ def test_despin_command_repairs_and_explains_with_rejected_candidates(tmp_path: 
     decisions, summary = lines[:-1], lines[-1]
     assert {d["decision"] for d in decisions} == {"replaced", "rejected"}
     replaced = [d for d in decisions if d["decision"] == "replaced"]
-    assert all(d["margin"] >= d["required_margin"] and d["source"] in ("learned", "thesaurus") for d in replaced)
+    assert all(d["margin"] + d["pooled"] >= d["required_margin"] and d["source"] in ("learned", "thesaurus")
+               for d in replaced)
     assert summary["repaired"] is True and summary["edits"] == len(replaced)
     assert any(e["source"] == "learned" for e in summary["evidence"])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-from concurrent.futures import ThreadPoolExecutor
+import multiprocessing
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from pipeline.despin.archive_counts import count_texts, read_counts
 from pipeline.despin.archive_lm import MODEL_PREFIX, latest, read_version, update_archive_lm, versions
 from pipeline.despin.language_model import archive_model, model_with, packaged_model
 from pipeline.steps.despin import DespinSettings, despin_text
+from tests.despin_lm_writer import write_at_once
 
 
 def test_counts_stay_within_runs_of_words():
@@ -39,13 +40,29 @@ def test_only_unspun_documents_are_added_as_a_new_version(tmp_path: Path):
     assert read_counts(tmp_path / first.key).documents == 1
 
 
-def test_concurrent_writers_take_distinct_versions(tmp_path: Path):
-    with ThreadPoolExecutor(4) as pool:
-        written = list(pool.map(lambda n: update_archive_lm(tmp_path, f"r{n}", [(f"word{n} rose", 0.0)], 1.0),
-                                range(8)))
-    assert sorted(a.number for a in written if a) == list(range(1, 9))
+def test_concurrent_writer_processes_take_distinct_versions(tmp_path: Path):
+    writers = 6
+    context = multiprocessing.get_context("spawn")
+    barrier, results = context.Barrier(writers), context.Queue()
+    processes = [context.Process(target=write_at_once, args=(str(tmp_path), f"w{n}", barrier, results))
+                 for n in range(writers)]
+    for process in processes:
+        process.start()
+    numbers = dict(results.get(timeout=60) for _ in processes)
+    for process in processes:
+        process.join(timeout=60)
+    assert [p.exitcode for p in processes] == [0] * writers
+    assert sorted(numbers.values()) == list(range(1, writers + 1))
+    assert versions(tmp_path) == [f"{MODEL_PREFIX}/{n:06d}.json.gz" for n in range(1, writers + 1)]
+    before: set[str] = set()
+    for number, key in enumerate(versions(tmp_path), start=1):  # each version adds one writer to the one before
+        counts, runs = read_version(tmp_path, key)
+        assert set(runs) > before and len(runs) == counts.documents == number
+        before = set(runs)
     counts, runs = read_version(tmp_path, versions(tmp_path)[-1])
-    assert sorted(runs) == [f"r{n}" for n in range(8)] and counts.documents == 8  # no writer's counts were lost
+    assert sorted(runs) == sorted(numbers) and counts.documents == writers  # every run listed once
+    assert counts.unigram["rose"] == writers and all(counts.unigram[f"w{n}"] == 1 for n in range(writers))
+    assert all(counts.bigram[f"w{n} rose"] == 1 for n in range(writers))  # no writer's counts lost or doubled
 
 
 def test_an_artefact_of_another_format_is_refused(tmp_path: Path):

@@ -2,7 +2,7 @@
 
 import random
 
-from pipeline.despin.tokens import _Spans, protected_spans, runs
+from pipeline.despin.tokens import _Cover, protected_spans, runs
 
 
 def test_span_overlap_is_the_scan_over_every_span():
@@ -10,10 +10,10 @@ def test_span_overlap_is_the_scan_over_every_span():
     for _ in range(200):
         starts = [generator.randint(0, 300) for _ in range(generator.randint(0, 12))]
         spans = [(a, a + generator.randint(1, 30)) for a in starts]
-        lookup = _Spans(spans)
+        lookup = _Cover(spans)
         for start in range(0, 320, 3):
             end = start + generator.randint(1, 12)
-            assert lookup.overlap(start, end) == any(a < end and start < b for a, b in spans), (spans, start, end)
+            assert lookup.overlaps(start, end) == any(a < end and start < b for a, b in spans), (spans, start, end)
 
 
 def test_words_in_quotations_urls_and_code_are_protected():

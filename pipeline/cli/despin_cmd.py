@@ -39,7 +39,7 @@ def handle(args: argparse.Namespace) -> int:
             "source": option.candidate.source, "provenance": option.candidate.provenance,
             "prior": option.candidate.prior, "spun_score": round(option.spun_score, 3),
             "original_score": round(option.original_score, 3), "margin": round(option.gain, 3),
-            "required_margin": round(option.required, 3),
+            "required_margin": round(option.required, 3), "pooled": round(option.pooled, 3),
         }, ensure_ascii=False))
     print(json.dumps({
         "spin_score": result.score, "threshold": threshold, "repaired": result.repaired,

@@ -3,13 +3,15 @@ and the lexicon's candidates, scored by the language model plus the candidate's 
 
 A candidate is taken only where it beats keeping the spun form by its margin: `Margins.learned` for a
 learned pair, `Margins.thesaurus` for a thesaurus synonym, plus `Margins.two_way` when the lexicon
-also turns the original back into the spun form (can ↔ will, on ↔ at).
+also turns the original back into the spun form (can ↔ will, on ↔ at). A learned pair met several times
+in one document, each time fitting better than its spun form, counts the other occurrences' gains
+towards each one's margin (`pooled`).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.despin.language_model import BOUNDARY, LanguageModel
 from pipeline.despin.lexicon import Candidate, Lexicon
@@ -21,12 +23,14 @@ class Margins:
     """Log-probability a candidate must win by (natural log), and the weight of the language model
     against the candidate's log prior (under 1: less pull towards the commoner word)."""
 
-    learned: float = 1.5
+    learned: float = 2.5  # tuned with `pooled` on the tuning half (1.5 without pooling)
     thesaurus: float = 9.0  # tuned on the tuning half of the Spinbot-style simulation (bench/spin_tune_other.py)
     two_way: float = 3.0
     lm_weight: float = 0.8  # tuned with `learned` on the tuning half (bench/spin_tune.py)
     quoted_phrases: bool = True  # learned phrases of two words or more may repair inside quotations
     quoted: float = 9.0  # more margin a phrase with quoted words needs (tuned: bench/spin_tune.py)
+    pooled: float = 1.0  # share of a learned pair's other occurrences' gains an occurrence counts as its own
+    pooled_prior: float = 0.1  # pairs of a lower prior are not pooled (the table's pairs have 0.05)
 
     def required(self, lexicon: Lexicon, spun: tuple[str, ...], candidate: Candidate) -> float:
         base = self.learned if candidate.source == "learned" else self.thesaurus
@@ -43,6 +47,7 @@ class Option:
     spun_score: float  # log P of the spun words in context
     original_score: float  # log P of the candidate in the same context, plus its log prior
     required: float
+    pooled: float = 0.0  # evidence of the pair's other occurrences in the document, counted towards the margin
 
     @property
     def gain(self) -> float:
@@ -61,8 +66,10 @@ def options(run: list[Word], lexicon: Lexicon, model: LanguageModel, margins: Ma
                 break
             guarded = guarded or not word.editable
             spun = tuple(keys[first : first + length])
+            if spun not in lexicon.prefixes:  # no spun form starts so: no longer span has candidates either
+                break
             candidates = lexicon.candidates(spun)
-            if not candidates:  # most spans: nothing to score
+            if not candidates:  # most spans: nothing to weigh, so the spun form is not scored
                 continue
             previous = keys[first - 1] if first else BOUNDARY
             following = keys[first + length] if first + length < len(run) else None
@@ -75,6 +82,39 @@ def options(run: list[Word], lexicon: Lexicon, model: LanguageModel, margins: Ma
                 found.append(Option(first, length, candidate, spun_score, score,
                                     margins.required(lexicon, spun, candidate) + (margins.quoted if guarded else 0.0)))
     return found
+
+
+def pooled(word_runs: list[list[Word]], found: list[list[Option]], margins: Margins) -> list[list[Option]]:
+    """The options with a learned pair's evidence pooled over the document: where every occurrence of the pair
+    fits better than its spun form, each occurrence's margin is lowered by `margins.pooled` times the summed
+    gains of the others (a spinner that made a substitution once tends to make it again), never below zero and,
+    for an occurrence with quoted words, never below the extra margin a quotation requires."""
+    if not margins.pooled:
+        return found
+
+    def pair(run: list[Word], option: Option) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        if option.candidate.source != "learned" or option.candidate.prior < margins.pooled_prior:
+            return None
+        return tuple(w.key for w in run[option.first : option.first + option.length]), option.candidate.words
+
+    gains: dict[tuple[tuple[str, ...], tuple[str, ...]], list[float]] = {}
+    for run, run_options in zip(word_runs, found, strict=True):
+        for option in run_options:
+            if (key := pair(run, option)) is not None:
+                gains.setdefault(key, []).append(option.gain)
+    result = []
+    for run, run_options in zip(word_runs, found, strict=True):
+        adjusted = []
+        for option in run_options:
+            key = pair(run, option)
+            seen = gains[key] if key is not None else []
+            if len(seen) > 1 and min(seen) > 0:
+                quoted = not all(w.editable for w in run[option.first : option.first + option.length])
+                cap = option.required - margins.quoted if quoted else option.required  # quotations keep their extra
+                option = replace(option, pooled=min(margins.pooled * (sum(seen) - option.gain), cap))
+            adjusted.append(option)
+        result.append(adjusted)
+    return result
 
 
 def decode(run: list[Word], found: list[Option], model: LanguageModel, lm_weight: float = 1.0) -> list[Option]:
@@ -92,7 +132,7 @@ def decode(run: list[Word], found: list[Option], model: LanguageModel, lm_weight
             for option in starting.get(i, ()):
                 words = option.candidate.words
                 value = (score + lm_weight * model.score(last, words, None) + math.log(option.candidate.prior)
-                         - option.required)
+                         - option.required + option.pooled)
                 _relax(best[i + option.length], words[-1], value, (option, chosen))
     _score, chosen = max(best[-1].values(), key=lambda v: v[0])
     path = []
@@ -117,7 +157,7 @@ def rescore(run: list[Word], path: list[Option], option: Option, model: Language
     spun = tuple(w.key for w in run[option.first : end])
     spun_score = lm_weight * model.score(previous, spun, following)
     original = lm_weight * model.score(previous, option.candidate.words, following) + math.log(option.candidate.prior)
-    return Option(option.first, option.length, option.candidate, spun_score, original, option.required)
+    return Option(option.first, option.length, option.candidate, spun_score, original, option.required, option.pooled)
 
 
 def _written(run: list[Word], path: list[Option]) -> tuple[list[str], list[str]]:

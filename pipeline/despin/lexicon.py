@@ -55,6 +55,7 @@ class Lexicon:
     entries: dict[tuple[str, ...], tuple[Candidate, ...]]
     longest: int
     fingerprint: str  # which files and sizes made it (recorded with the repairs)
+    prefixes: frozenset[tuple[str, ...]] = frozenset()  # every leading part of a spun form, itself included
 
     def candidates(self, spun: tuple[str, ...]) -> tuple[Candidate, ...]:
         return self.entries.get(spun, ())
@@ -163,7 +164,8 @@ def build_lexicon(learned: Iterable[PairRow], thesaurus: dict[str, tuple[str, ..
         for original in originals:
             slot.setdefault((original,), Candidate(original, (original,), THESAURUS_PRIOR, "thesaurus", "oewn"))
     frozen = {k: tuple(v.values()) for k, v in entries.items() if v}
-    return Lexicon(frozen, max(len(k) for k in frozen), fingerprint)
+    prefixes = frozenset(k[:n] for k in frozen for n in range(1, len(k) + 1))
+    return Lexicon(frozen, max(len(k) for k in frozen), fingerprint, prefixes)
 
 
 def load_lexicon(user_path: Path | None = None, thesaurus: bool = True) -> Lexicon:

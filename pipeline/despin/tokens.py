@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import accumulate
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*(?:-[^\W_]+(?:['’][^\W_]+)*)*")
 _JOINER = re.compile(r"[ \t\u00a0]+")  # only spaces between two words keep them in one run
@@ -44,50 +42,53 @@ def _quotations(text: str) -> list[tuple[int, int]]:
     return [m.span() for m in _QUOTED.finditer(text)]
 
 
-class _Spans:
-    """Spans of a text, asked whether a range overlaps any of them (a binary search, not a scan:
-    a page of code or links has thousands)."""
+class _Cover:
+    """Spans merged once into sorted, disjoint intervals: whether a word overlaps one is a binary search."""
 
-    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
-        ordered = sorted(spans)
-        self._starts = [a for a, _ in ordered]
-        self._reach = list(accumulate((b for _, b in ordered), max))  # the furthest end so far
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        starts: list[int] = []
+        ends: list[int] = []
+        for a, b in sorted(spans):
+            if ends and a <= ends[-1]:
+                ends[-1] = max(ends[-1], b)
+            else:
+                starts.append(a)
+                ends.append(b)
+        self._starts, self._ends = starts, ends
 
-    def overlap(self, start: int, end: int) -> bool:
-        """Whether some span (a, b) has a < end and start < b."""
-        before = bisect_left(self._starts, end)  # the spans that start before `end`
-        return before > 0 and self._reach[before - 1] > start
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether some span has a < end and start < b."""
+        index = bisect_left(self._starts, end) - 1
+        return index >= 0 and self._ends[index] > start
 
 
 def runs(text: str) -> list[list[Word]]:
     """The words of `text` in runs separated by punctuation or line breaks."""
     spans = protected_spans(text)
     quotes = set(_quotations(text))
-    guarded, unquoted = _Spans(spans), _Spans(s for s in spans if s not in quotes)
+    protected = _Cover(spans)
+    unquoted = _Cover([s for s in spans if s not in quotes])  # URLs and code: no phrase may cross them
     result: list[list[Word]] = []
     current: list[Word] = []
     previous_end = 0
     for match in _WORD.finditer(text):
-        gap = text[previous_end : match.start()]
-        if current and not _JOINER.fullmatch(gap):
+        start, end = match.span()
+        if current and not _JOINER.fullmatch(text, previous_end, start):
             result.append(current)
             current = []
-        at_start = _SENTENCE_END.search(text[max(0, match.start() - 6) : match.start()]) is not None
-        current.append(_word(match, at_start, guarded, unquoted))
-        previous_end = match.end()
+        at_start = _SENTENCE_END.search(text[max(0, start - 6) : start]) is not None
+        current.append(_word(match.group(), start, end, at_start, protected, unquoted))
+        previous_end = end
     if current:
         result.append(current)
     return result
 
 
-def _word(match: re.Match[str], at_start: bool, guarded: _Spans, unquoted: _Spans) -> Word:
-    """`guarded`: the protected spans; `unquoted`: those of them that are not quotations."""
-    token = match.group()
-    start, end = match.span()
+def _word(token: str, start: int, end: int, at_start: bool, protected_cover: _Cover, unquoted: _Cover) -> Word:
     capitalised = token[:1].isupper() and not at_start
     acronym = len(token) > 1 and token.isupper()
-    protected = guarded.overlap(start, end)
+    protected = protected_cover.overlaps(start, end)
     plain = token[:1].isalpha() and not (capitalised or acronym)
     editable = plain and not protected
-    quoted = plain and protected and not unquoted.overlap(start, end)
+    quoted = plain and protected and not unquoted.overlaps(start, end)
     return Word(start, end, token, word_key(token), editable, at_start, quoted)

@@ -20,8 +20,16 @@ from pipeline.steps.chrome_patterns import ChromePatterns, load_chrome_patterns
 STEP = "extract"
 KIND = "remove_chrome"
 TOKEN = re.compile(r"\w+")
-SENTENCE_END = re.compile(r"[.!?…:;\"”’')\]]$")
+SENTENCE_END = re.compile(r"[.!?…:;\"”’')\]。！？：；」』）]$")
 LETTER = re.compile(r"[^\W\d_]")
+# soft hyphen, zero-width space, non-joiner and joiner, word joiner, byte order mark: invisible, but
+# they split words for \w+; the rules and features see lines without them, the kept text keeps them
+INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+# Chinese and Japanese write words without spaces: every two Han characters count as a word, and every
+# three kana (their words run longer)
+HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+KANA = re.compile("[\u3040-\u30ff]")
+ZERO_COUNT = re.compile(r"\D*(?<!\d)0(?!\d)\D*")  # a heading whose only number is 0
 BULLET = re.compile(r"^\s*(?:[•·▪‣◦*–-]|\d{1,2}[.)])\s")
 LONG_WORDS = 12  # a line this long that ends like a sentence is article text
 SHORT_LINE_COST = 8.0  # what a short or unpunctuated line costs the main region
@@ -38,7 +46,8 @@ TITLE_LOOKBACK = 15  # lines above the main region searched for the title
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    """One line of the input: its span (line terminator included) and its stripped text."""
+    """One line of the input: its span (line terminator included) and its stripped text without
+    invisible characters."""
 
     start: int
     end: int
@@ -50,9 +59,15 @@ def split_lines(text: str) -> list[Line]:
     """The lines of `text`, split at "\\n" only, each span ending after its terminator."""
     lines = []
     for match in re.finditer(r"[^\n]*\n|[^\n]+$", text):
-        stripped = match.group().strip()
-        lines.append(Line(match.start(), match.end(), stripped, len(TOKEN.findall(stripped))))
+        stripped = INVISIBLE.sub("", match.group()).strip()
+        lines.append(Line(match.start(), match.end(), stripped, count_words(stripped)))
     return lines
+
+
+def count_words(text: str) -> int:
+    """Words of `text`: its \\w+ runs, and more for runs of Han characters or kana."""
+    words = len(TOKEN.findall(text))
+    return words if text.isascii() else words + len(HAN.findall(text)) // 2 + len(KANA.findall(text)) // 3
 
 
 def is_sentence(line: Line) -> bool:
@@ -100,11 +115,13 @@ def pattern_rule(line: Line, patterns: ChromePatterns) -> str | None:
 
 
 def teaser_rule(line: Line, patterns: ChromePatterns) -> str | None:
-    """The rule of a heading that opens teasers or comments ("Related posts", "[ 12 comments ]")."""
+    """The rule of a heading that opens teasers or comments ("Related posts", "[ 12 comments ]");
+    a comment count of zero opens nothing."""
     heading = line.text.strip(" \t[](){}<>|•·:-–—»«›‹")
     if line.words > MAX_BYLINE_WORDS or not heading or heading[-1] in ".!?":
         return None
-    return next((name for name, regex in patterns.teaser_headings if regex.fullmatch(heading)), None)
+    rule = next((name for name, regex in patterns.teaser_headings if regex.fullmatch(heading)), None)
+    return None if rule == "comments" and ZERO_COUNT.fullmatch(heading) else rule
 
 
 def byline_author(line: Line, patterns: ChromePatterns) -> str | None:

@@ -22,8 +22,9 @@ import numpy as np
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "chrome_model.json"
 TOKEN = re.compile(r"\w+")
-SENTENCE_END = re.compile(r"[.!?…]['\"”’)\]]*$")
-CLAUSE_END = re.compile(r"[:;,]$")
+SENTENCE_END = re.compile(r"[.!?…。！？]['\"”’)\]」』）]*$")  # full-width stops for Chinese and Japanese
+CLAUSE_END = re.compile(r"[:;,：；，、]$")
+COMMA = re.compile(r"[,，、]")
 LONG_WORDS = 12
 WINDOWS = (2, 6)  # context windows (lines each side) for prose density
 # a heading closes the article after this share of the page's prose, or this many words of it
@@ -83,7 +84,7 @@ def _own(line: LineLike, hints: dict[str, float]) -> dict[str, float]:
         "digit_share": sum(t.isdigit() for t in tokens) / len(tokens) if tokens else 0.0,
         "capital_share": sum(t[0].isupper() for t in alpha) / len(alpha) if alpha else 0.0,
         "short_word_share": sum(len(t) <= 3 and t.islower() for t in alpha) / len(alpha) if alpha else 0.0,
-        "comma_rate": min(1.0, text.count(",") / max(1, words) * 5),
+        "comma_rate": min(1.0, len(COMMA.findall(text)) / max(1, words) * 5),
         "one_word": float(words <= 1),
         **hints,
     }
