@@ -14,6 +14,7 @@ from pipeline.capture.capture import Capture
 from pipeline.capture.decode import decode, gunzip_bounded
 from pipeline.config import CleanConfig
 from pipeline.errors import RejectedInput, RejectReason
+from pipeline.heap import release_free_memory
 from pipeline.record import Article
 from pipeline.steps.despin import despin
 from pipeline.steps.encoding import repair_encoding
@@ -96,3 +97,11 @@ def clean_capture(capture: Capture, config: CleanConfig) -> Cleaned | Rejected:
     if not article.text.strip():
         return Rejected("no_text", "nothing is left after cleaning")
     return Cleaned(article)
+
+
+def clean_in_worker(capture: Capture, config: CleanConfig) -> Cleaned | Rejected:
+    """`clean_capture` in a long-lived pool worker, which then hands the heap memory the document
+    freed back to the system (`pipeline.heap`)."""
+    result = clean_capture(capture, config)
+    release_free_memory()
+    return result

@@ -19,7 +19,7 @@ from pipeline.archive.rows import article_row, reject_row
 from pipeline.archive.staging import is_staged, stage_batch
 from pipeline.capture.capture import Capture
 from pipeline.capture.warc import RawWriter, raw_writer
-from pipeline.clean import Cleaned, clean_capture
+from pipeline.clean import Cleaned, clean_capture, clean_in_worker
 from pipeline.config import RunConfig
 from pipeline.despin.archive_lm import local_copy, pin_run_model
 from pipeline.report import write_run_report
@@ -94,8 +94,8 @@ def stage_captures(
         return False
     config = with_run_model(config)
     articles, rejects = [], []
-    mapper = pool.map if pool else map
-    results = mapper(clean_capture, captures, itertools.repeat(config.clean))
+    results = (pool.map(clean_in_worker, captures, itertools.repeat(config.clean)) if pool
+               else map(clean_capture, captures, itertools.repeat(config.clean)))
     for capture, result in zip(captures, results, strict=True):
         if isinstance(result, Cleaned):
             articles.append(article_row(result.article, config.run_id, __version__))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -44,10 +44,6 @@ class SpinRule:
     weight: float = 0.0
     confidence: float = 0.9
     note: str = ""
-    _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_pattern", re.compile(_phrase_regex(self.spun)))
 
     @property
     def first_word(self) -> str | None:
@@ -57,13 +53,13 @@ class SpinRule:
 
     def find(self, text: str) -> Iterator[re.Match[str]]:
         """Occurrences of the phrase in `text` whose context conditions hold."""
-        for match in self._pattern.finditer(text):
+        for match in _phrase_pattern(self.spun).finditer(text):
             if self._context_holds(text, match):
                 yield match
 
     def match_at(self, text: str, position: int) -> re.Match[str] | None:
         """The phrase at `position` of `text` when it is there and its context conditions hold."""
-        match = self._pattern.match(text, position)
+        match = _phrase_pattern(self.spun).match(text, position)
         return match if match and self._context_holds(text, match) else None
 
     def _context_holds(self, text: str, match: re.Match[str]) -> bool:
@@ -81,6 +77,12 @@ class SpinRule:
         if spun_text[:1].isupper():
             return original[:1].upper() + original[1:]
         return original
+
+
+@cache
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    """The compiled `_phrase_regex`, on first use: a document meets few of the table's phrases."""
+    return re.compile(_phrase_regex(phrase))
 
 
 def _phrase_regex(phrase: str) -> str:

@@ -2,8 +2,10 @@
 
 from pathlib import Path
 
+from datasketch import MinHash
+
 from pipeline.copies.index import INDEX_PREFIX, CopyIndex, open_index, save_index
-from pipeline.copies.signature import NUM_PERM, as_minhash, jaccard, shingles, signature
+from pipeline.copies.signature import NUM_PERM, SCHEME, SEED, as_minhash, jaccard, shingles, signature
 
 TEXT = ("The river burst its banks on Sunday night and flooded the town centre, and forty families "
         "spent the night in the sports hall while the council handed out sandbags at the fire station.")
@@ -17,6 +19,15 @@ def test_signatures_estimate_the_jaccard_of_shingles():
     assert 0.7 < exact < 1
     assert abs(as_minhash(values).jaccard(as_minhash(signature(edited))) - exact) < 0.15
     assert signature("...") == ()
+
+
+def test_signatures_are_datasketchs_minhash_values():
+    seeds = sorted((Path(__file__).resolve().parents[1] / "seeds").glob("*.txt"))
+    texts = [TEXT, "one", "three short words", "Zürich, 東京 and São Paulo", *(p.read_text() for p in seeds)]
+    for text in texts:
+        minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
+        minhash.update_batch(g.encode("utf-8") for g in shingles(text))
+        assert signature(text) == tuple(int(v) for v in minhash.hashvalues), text[:40]
 
 
 def test_the_index_finds_near_duplicates_only_and_survives_a_reload(tmp_path: Path):

@@ -6,7 +6,7 @@ from conftest import SEEDS, run_cli
 from bench.score_language import paragraph_accuracy, short_text_accuracy, short_texts, site_half
 from pipeline.config import CleanConfig
 from pipeline.record import Article
-from pipeline.steps.language import detect_language
+from pipeline.steps.language import _langdetect_codes, _normalise, detect_language
 
 CONFIG = CleanConfig()
 # Short and mixed texts are where an unseeded langdetect changes its answer from run to run.
@@ -34,6 +34,13 @@ def test_same_text_same_answer_in_two_processes():
     assert answers[len(AMBIGUOUS) :] == answers[: len(AMBIGUOUS)] * 2  # same within a process too
     assert answers[1]["language"] == "de"
     assert answers[4]["language"] == "es"
+
+
+def test_langdetect_languages_are_its_loaded_profiles():
+    from langdetect import detector_factory
+
+    detector_factory.init_factory()
+    assert _langdetect_codes() == {_normalise(code) for code in detector_factory._factory.get_lang_list()}
 
 
 def test_nothing_to_detect_is_und_with_a_reason():

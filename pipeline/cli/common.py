@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pipeline.archive.store import Root, is_remote
 from pipeline.errors import ArchiveError
+
+if TYPE_CHECKING:
+    from pipeline.archive.store import Root
 
 EXIT_PROBLEMS = 1
 EXIT_USAGE = 2
@@ -32,6 +35,8 @@ def add_archive_argument(parser: argparse.ArgumentParser, required: bool = True)
 
 def archive_root(text: str) -> Root:
     """argparse type of `--archive`: a local path, or an object store URI kept as written."""
+    from pipeline.archive.store import is_remote  # pyarrow and obstore: only for the archive's commands
+
     return text if is_remote(text) else Path(text)
 
 

@@ -11,14 +11,17 @@ import json
 import pickle
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pyarrow.compute as pc
-from datasketch import MinHashLSH
 
 from pipeline.archive import store
 from pipeline.archive.reader import read_table
 from pipeline.archive.store import Root
 from pipeline.copies.signature import NUM_PERM, SCHEME, SHINGLE_WORDS, as_minhash
+
+if TYPE_CHECKING:
+    from datasketch import MinHashLSH
 
 INDEX_PREFIX = "indexes/copies"  # under the archive root
 LSH_THRESHOLD = 0.4  # Jaccard at which a pair becomes a likely candidate (32 bands of 4 rows)
@@ -32,6 +35,10 @@ def _parameters() -> dict[str, object]:
 
 
 def new_lsh() -> MinHashLSH:
+    """An empty index. datasketch (with scipy) is imported here, at commit, not while a run stages:
+    the parent's memory then adds to the cleaning workers'."""
+    from datasketch import MinHashLSH
+
     return MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
 
 

@@ -1,11 +1,21 @@
-"""MinHash signatures over word shingles (datasketch), and the exact Jaccard that verifies them."""
+"""MinHash signatures over word shingles, and the exact Jaccard that verifies them.
+
+Signatures are datasketch's `MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)` values, computed
+here with numpy alone: importing datasketch (which imports scipy and redis) would cost a cleaning
+process more than a second. tests/test_copies_index.py holds the two to the same values."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
+from functools import cache
+from typing import TYPE_CHECKING
 
-from datasketch import LeanMinHash, MinHash
+import numpy as np
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
 
 NUM_PERM = 128
 SEED = 1
@@ -38,13 +48,34 @@ def signature(text: str) -> tuple[int, ...]:
     grams = shingles(text)
     if not grams:
         return ()
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME)
-    minhash.update_batch(g.encode("utf-8") for g in grams)
-    return tuple(int(v) for v in minhash.hashvalues)
+    a, b = _permutations()
+    digests = b"".join(hashlib.sha1(g.encode("utf-8")).digest()[:4] for g in grams)
+    hashed = _fmix32(np.frombuffer(digests, dtype="<u4").astype(np.uint32)).reshape(-1, 1)
+    return tuple(int(v) for v in (hashed * a + b).min(axis=0))
+
+
+@cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's affine32 permutations h -> a * h + b mod 2^32 (a odd), drawn from `SEED`."""
+    generator = np.random.RandomState(SEED)
+    a = generator.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
+
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """The MurmurHash3 32-bit finalizer datasketch mixes each shingle's SHA-1 hash with."""
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    return values ^ (values >> np.uint32(16))
 
 
 def as_minhash(values: Sequence[int]) -> LeanMinHash:
     """A stored signature as a datasketch MinHash (for the LSH index and estimates)."""
+    from datasketch import LeanMinHash
+
     if len(values) != NUM_PERM:
         raise ValueError(f"a signature has {NUM_PERM} values, not {len(values)}")
     return LeanMinHash(seed=SEED, hashvalues=list(values), scheme=SCHEME)

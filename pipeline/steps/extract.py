@@ -8,8 +8,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib.metadata import version
 
-import trafilatura
-
 from pipeline.capture.html_depth import flatten_deep_html
 from pipeline.config import CleanConfig
 from pipeline.errors import RejectedInput
@@ -46,6 +44,8 @@ def _time_limit(seconds: float) -> Iterator[None]:
 
 
 def _extract_html(article: Article, config: CleanConfig) -> Article:
+    import trafilatura  # only for HTML: a text document does not pay for its import
+
     html = article.text
     if len(html.encode("utf-8", "surrogatepass")) > config.html_max_bytes:
         raise RejectedInput("too_large", f"HTML over the {config.html_max_bytes}-byte parse cap")

@@ -1,0 +1,25 @@
+"""Memory a document freed goes back to the system after each document in a worker."""
+
+import psutil
+import pytest
+
+from pipeline.despin.language_model import _CACHE_LIMIT, LanguageModel, base_counts
+from pipeline.heap import _malloc_trim, release_free_memory
+
+
+@pytest.mark.skipif(_malloc_trim() is None, reason="not glibc")
+def test_free_heap_memory_is_returned():
+    process = psutil.Process()
+    blocks = [bytearray(100_000) for _ in range(3000)]  # 300 MB below glibc's mmap threshold
+    del blocks[:-1]  # the last block pins the top of the heap: nothing is given back by itself
+    before = process.memory_info().rss
+    release_free_memory()
+    assert before - process.memory_info().rss > 100 * 2**20
+
+
+def test_the_language_models_pair_cache_stays_bounded():
+    model, fresh = LanguageModel(base_counts()), LanguageModel(base_counts())
+    for number in range(_CACHE_LIMIT + 10):
+        model.logp("the", f"word{number}")
+    assert len(model._cache) <= _CACHE_LIMIT
+    assert model.logp("the", "word3") == fresh.logp("the", "word3")
