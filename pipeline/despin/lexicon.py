@@ -46,6 +46,7 @@ class Candidate:
     prior: float
     source: Source
     provenance: str
+    count: int = 0  # how often the pair was seen (0: a thesaurus synonym)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +159,7 @@ def build_lexicon(learned: Iterable[PairRow], thesaurus: dict[str, tuple[str, ..
         spun, words = _key(row.spun), _key(row.original)
         known = entries.setdefault(spun, {}).get(words)
         if known is None or known.prior < row.prior:
-            entries[spun][words] = Candidate(row.original, words, row.prior, "learned", row.provenance)
+            entries[spun][words] = Candidate(row.original, words, row.prior, "learned", row.provenance, row.count)
     for word, originals in thesaurus.items():
         slot = entries.setdefault((word,), {})
         for original in originals:
