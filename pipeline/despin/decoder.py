@@ -30,7 +30,7 @@ class Margins:
     two_way: float = 3.0
     lm_weight: float = 0.8  # tuned with `learned` on the tuning half (bench/spin_tune.py)
     quoted_phrases: bool = True  # learned phrases of two words or more may repair inside quotations
-    quoted: float = 9.0  # more margin a phrase with quoted words needs (tuned: bench/spin_tune.py)
+    quoted: float = 8.5  # more margin a phrase with quoted words needs (tuned: bench/spin_tune.py)
     pooled: float = 1.0  # share of a learned pair's other occurrences' gains an occurrence counts as its own
     pooled_prior: float = 0.1  # pairs of a lower prior are not pooled (the table's pairs have 0.05)
     correlative: float = 3.0  # evidence for completing a correlative pair (both … and), against breaking one (tuned)
