@@ -218,3 +218,16 @@ def test_a_longer_learned_pair_containing_the_chosen_one_replaces_it_when_seen_a
 
     assert chosen(3) == ["is not just about"]
     assert chosen(1) == ["is not"]
+
+
+def test_the_pronoun_i_is_editable_and_a_name_is_not():
+    words = {w.text: w.editable for run in runs("Over the years I even have studied it, as Ivan said") for w in run}
+    assert words["I"] and words["even"] and not words["Ivan"]
+
+
+def test_a_possessive_s_is_carried_over_to_the_original():
+    lexicon = build_lexicon([PairRow("the federal government", "the government", 0.95, 6, "test")], {}, "test")
+    candidates = lexicon.possessive_candidates(("the", "federal", "government's"))
+    assert [(c.original, c.words) for c in candidates] == [("the government's", ("the", "government's"))]
+    assert lexicon.possessive_candidates(("the", "federal", "government")) == ()
+    assert restore_case("The federal government’s", candidates[0].original) == "The government’s"

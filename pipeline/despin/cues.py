@@ -9,6 +9,7 @@ breaks it.
 from __future__ import annotations
 
 CORRELATIVES = {"both": "and", "either": "or", "neither": "nor", "whether": "or"}
+OPENERS = frozenset(CORRELATIVES)
 
 
 def correlative(spun: tuple[str, ...], original: tuple[str, ...], following: list[str], window: int) -> int:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from pipeline.despin.cues import correlative
+from pipeline.despin.cues import OPENERS, correlative
 from pipeline.despin.language_model import BOUNDARY, LanguageModel
 from pipeline.despin.lexicon import Candidate, Lexicon
 from pipeline.despin.tokens import Word
@@ -71,21 +71,25 @@ def options(run: list[Word], lexicon: Lexicon, model: LanguageModel, margins: Ma
                 break
             guarded = guarded or not word.editable
             spun = tuple(keys[first : first + length])
-            if spun not in lexicon.prefixes:  # no spun form starts so: no longer span has candidates either
+            possessive = lexicon.possessive_candidates(spun)
+            if spun not in lexicon.prefixes and not possessive:  # no longer span has candidates either
                 break
-            candidates = lexicon.candidates(spun)
+            candidates = lexicon.candidates(spun) + possessive
             if not candidates:  # most spans: nothing to weigh, so the spun form is not scored
                 continue
             previous = keys[first - 1] if first else BOUNDARY
             following = keys[first + length] if first + length < len(run) else None
             spun_score = margins.lm_weight * model.score(previous, spun, following)
+            opens = not OPENERS.isdisjoint(spun)
             for candidate in candidates:
                 if guarded and (length < 2 or candidate.source != "learned"):
                     continue
                 fit = model.score(previous, candidate.words, following)
                 score = margins.lm_weight * fit + math.log(candidate.prior)
-                ahead = keys[first + length : first + length + margins.correlative_window]
-                cue = margins.correlative * correlative(spun, candidate.words, ahead, margins.correlative_window)
+                cue = 0.0
+                if margins.correlative and (opens or not OPENERS.isdisjoint(candidate.words)):  # rare: skip the rest
+                    ahead = keys[first + length : first + length + margins.correlative_window]
+                    cue = margins.correlative * correlative(spun, candidate.words, ahead, margins.correlative_window)
                 found.append(Option(first, length, candidate, spun_score, score,
                                     margins.required(lexicon, spun, candidate) + (margins.quoted if guarded else 0.0),
                                     cue=cue))
@@ -175,10 +179,11 @@ def extended(run: list[Word], path: list[Option], found: list[Option], model: La
     the longer one was seen at least as often, overlaps no other choice and clears its own margin in the
     decoded context: the spinner's longer substitution explains more of the spun words. Of several, the one
     clearing its margin by most."""
+    longer = [o for o in found if o.length > 1 and o.candidate.source == "learned"]
     result = []
     for chosen in path:
         best, best_surplus = chosen, None
-        for option in found:
+        for option in longer:
             if not _extends(option, chosen) or any(_overlap(option, other) for other in path if other is not chosen):
                 continue
             scored = rescore(run, path, option, model, lm_weight)
