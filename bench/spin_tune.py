@@ -1,5 +1,5 @@
-"""Grid search of the decoder margins, the use of the reversal table's pairs and the pooling of a pair's
-evidence over a document, on the tuning half only (the held-out half is never read).
+"""Grid search of the decoder margins, the use of the reversal table's pairs, the pooling of a pair's
+evidence over a document and the correlative cue, on the tuning half only (the held-out half is never read).
 
     python -m bench.spin_tune
 """
@@ -13,8 +13,9 @@ from pipeline.despin.lexicon import PACKAGED_LEXICON, build_lexicon, read_pairs,
 from pipeline.steps.despin import DespinSettings
 
 GRID = [(True, 1.5, 0.9), (True, 2.0, 1.0), (True, 2.5, 1.2)]
-QUOTED = [None, 2.0, 4.0, 6.0, 9.0]  # extra margin of learned phrases inside quotations (None: never there)
+QUOTED = [None, 2.0, 4.0, 6.0, 8.0, 8.5, 9.0]  # extra margin of learned phrases inside quotations (None: never there)
 POOLED = [(1.5, 0.0), (2.0, 0.5), (2.5, 0.5), (2.5, 1.0), (2.5, 1.5), (3.0, 2.0)]  # (learned margin, pooled share)
+CORRELATIVE = [(0.0, 4), (2.0, 4), (3.0, 4), (4.0, 4), (6.0, 4), (3.0, 3), (3.0, 5), (3.0, 6)]  # (evidence, window)
 
 
 def main() -> None:
@@ -35,6 +36,11 @@ def main() -> None:
     for learned, share in POOLED:
         scores = evaluate(spun, DespinSettings(margins=Margins(learned=learned, pooled=share)), lexicons[True])
         print(f"learned={learned} pooled={share} restored={scores.restored_share:.4f} "
+              f"wrong/100={scores.wrong_per_100:.4f}", flush=True)
+    for evidence, window in CORRELATIVE:
+        margins = Margins(correlative=evidence, correlative_window=window)
+        scores = evaluate(spun, DespinSettings(margins=margins), lexicons[True])
+        print(f"correlative={evidence} window={window} restored={scores.restored_share:.4f} "
               f"wrong/100={scores.wrong_per_100:.4f}", flush=True)
 
 

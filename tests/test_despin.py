@@ -14,8 +14,11 @@ from bench.spin_eval import evaluate, word_edits
 from bench.spin_simulate import articles, half, read_other_spinner_sample, spin_like_seed002
 from pipeline.cli import main
 from pipeline.config import CleanConfig
-from pipeline.despin.decoder import Margins
+from pipeline.despin.cues import correlative
+from pipeline.despin.decoder import Margins, decode, extended, options
+from pipeline.despin.language_model import packaged_model
 from pipeline.despin.lexicon import PairRow, build_lexicon
+from pipeline.despin.tokens import runs
 from pipeline.edits import replay
 from pipeline.record import Article
 from pipeline.steps.despin import DespinSettings, despin, despin_text, restore_case
@@ -26,7 +29,7 @@ SEED_TEXT = SEED_002.read_text(encoding="utf-8")
 SETTINGS = DespinSettings()
 _REASON = re.compile(
     r"source=(learned|thesaurus) provenance=\S+ prior=[\d.e-]+ spun=-?[\d.]+ original=-?[\d.]+ "
-    r"margin=-?[\d.]+ required=[\d.]+ pooled=[\d.]+ lm=\w+"
+    r"margin=-?[\d.]+ required=[\d.]+ pooled=[\d.]+ cue=-?[\d.]+ lm=\w+"
 )
 
 
@@ -88,9 +91,9 @@ def test_edits_replay_and_record_source_scores_and_margin():
         assert (edit.step, edit.kind) == ("despin", "replace")
         assert SEED_TEXT[edit.start : edit.end] == edit.before
         assert _REASON.fullmatch(edit.reason), edit.reason
-        margin, required, pooled = (float(x) for x in re.search(r"margin=(\S+) required=(\S+) pooled=(\S+)",
-                                                                 edit.reason).groups())
-        assert margin > 0 and required > 0 and pooled >= 0
+        margin, required, pooled, cue = (float(x) for x in re.search(
+            r"margin=(\S+) required=(\S+) pooled=(\S+) cue=(\S+)", edit.reason).groups())
+        assert margin + cue > 0 and required > 0 and pooled >= 0
 
 
 SPUN = ("It is one among the largest firms within the area, fairly than a posh interplay. "
@@ -189,3 +192,42 @@ def test_inside_a_quotation_only_learned_phrases_of_two_words_or_more_may_repair
     assert despin_text(text, SETTINGS, lexicon).text.endswith("“a posh interplay within the area.”")  # larger margin
     never = despin_text(text, DespinSettings(margins=Margins(quoted_phrases=False, quoted=0.0)), lexicon)
     assert never.text.endswith("“a posh interplay within the area.”")
+
+
+def test_a_candidate_completing_a_correlative_pair_gains_and_one_breaking_it_loses():
+    assert correlative(("each",), ("both",), ["china", "and", "the", "us"], 5) == 1
+    assert correlative(("each",), ("both",), ["student", "said", "so"], 5) == 0
+    assert correlative(("each",), ("both",), ["and", "then"], 5) == 0  # "both and" completes nothing
+    assert correlative(("each",), ("both",), ["a", "b", "c", "d", "and"], 4) == 0  # partner beyond the window
+    assert correlative(("both",), ("each",), ["china", "and"], 5) == -1
+    assert correlative(("whether",), ("if",), ["it", "rains", "or", "not"], 5) == -1
+
+
+def test_a_longer_learned_pair_containing_the_chosen_one_replaces_it_when_seen_as_often():
+    run = runs("But this story will not be nearly technological prowess")[0]
+    model = packaged_model()
+
+    def chosen(longer_count: int) -> list[str]:
+        lexicon = build_lexicon([PairRow("will not be", "is not", 0.95, 2, "test"),
+                                 PairRow("will not be nearly", "is not just about", 0.95, longer_count, "test")],
+                                {}, "test")
+        found = options(run, lexicon, model, Margins())
+        path = decode(run, found, model, Margins().lm_weight)
+        assert [o.candidate.original for o in path] == ["is not"]  # the bigram model prefers "is not nearly"
+        return [o.candidate.original for o in extended(run, path, found, model, Margins().lm_weight)]
+
+    assert chosen(3) == ["is not just about"]
+    assert chosen(1) == ["is not"]
+
+
+def test_the_pronoun_i_is_editable_and_a_name_is_not():
+    words = {w.text: w.editable for run in runs("Over the years I even have studied it, as Ivan said") for w in run}
+    assert words["I"] and words["even"] and not words["Ivan"]
+
+
+def test_a_possessive_s_is_carried_over_to_the_original():
+    lexicon = build_lexicon([PairRow("the federal government", "the government", 0.95, 6, "test")], {}, "test")
+    candidates = lexicon.possessive_candidates(("the", "federal", "government's"))
+    assert [(c.original, c.words) for c in candidates] == [("the government's", ("the", "government's"))]
+    assert lexicon.possessive_candidates(("the", "federal", "government")) == ()
+    assert restore_case("The federal government’s", candidates[0].original) == "The government’s"

@@ -5,7 +5,8 @@ A candidate is taken only where it beats keeping the spun form by its margin: `M
 learned pair, `Margins.thesaurus` for a thesaurus synonym, plus `Margins.two_way` when the lexicon
 also turns the original back into the spun form (can ↔ will, on ↔ at). A learned pair met several times
 in one document, each time fitting better than its spun form, counts the other occurrences' gains
-towards each one's margin (`pooled`).
+towards each one's margin (`pooled`). A candidate that completes a correlative pair (both … and) gains
+`Margins.correlative`, one that breaks such a pair loses it (`cues`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
+from pipeline.despin.cues import OPENERS, correlative
 from pipeline.despin.language_model import BOUNDARY, LanguageModel
 from pipeline.despin.lexicon import Candidate, Lexicon
 from pipeline.despin.tokens import Word
@@ -28,9 +30,11 @@ class Margins:
     two_way: float = 3.0
     lm_weight: float = 0.8  # tuned with `learned` on the tuning half (bench/spin_tune.py)
     quoted_phrases: bool = True  # learned phrases of two words or more may repair inside quotations
-    quoted: float = 9.0  # more margin a phrase with quoted words needs (tuned: bench/spin_tune.py)
+    quoted: float = 8.5  # more margin a phrase with quoted words needs (tuned: bench/spin_tune.py)
     pooled: float = 1.0  # share of a learned pair's other occurrences' gains an occurrence counts as its own
     pooled_prior: float = 0.1  # pairs of a lower prior are not pooled (the table's pairs have 0.05)
+    correlative: float = 3.0  # evidence for completing a correlative pair (both … and), against breaking one (tuned)
+    correlative_window: int = 5  # the partner within this many words after the span (tuned with `correlative`)
 
     def required(self, lexicon: Lexicon, spun: tuple[str, ...], candidate: Candidate) -> float:
         base = self.learned if candidate.source == "learned" else self.thesaurus
@@ -48,6 +52,7 @@ class Option:
     original_score: float  # log P of the candidate in the same context, plus its log prior
     required: float
     pooled: float = 0.0  # evidence of the pair's other occurrences in the document, counted towards the margin
+    cue: float = 0.0  # evidence of grammatical cues beyond the bigram context (`cues`), counted towards the margin
 
     @property
     def gain(self) -> float:
@@ -66,21 +71,28 @@ def options(run: list[Word], lexicon: Lexicon, model: LanguageModel, margins: Ma
                 break
             guarded = guarded or not word.editable
             spun = tuple(keys[first : first + length])
-            if spun not in lexicon.prefixes:  # no spun form starts so: no longer span has candidates either
+            possessive = lexicon.possessive_candidates(spun)
+            if spun not in lexicon.prefixes and not possessive:  # no longer span has candidates either
                 break
-            candidates = lexicon.candidates(spun)
+            candidates = lexicon.candidates(spun) + possessive
             if not candidates:  # most spans: nothing to weigh, so the spun form is not scored
                 continue
             previous = keys[first - 1] if first else BOUNDARY
             following = keys[first + length] if first + length < len(run) else None
             spun_score = margins.lm_weight * model.score(previous, spun, following)
+            opens = not OPENERS.isdisjoint(spun)
             for candidate in candidates:
                 if guarded and (length < 2 or candidate.source != "learned"):
                     continue
                 fit = model.score(previous, candidate.words, following)
                 score = margins.lm_weight * fit + math.log(candidate.prior)
+                cue = 0.0
+                if margins.correlative and (opens or not OPENERS.isdisjoint(candidate.words)):  # rare: skip the rest
+                    ahead = keys[first + length : first + length + margins.correlative_window]
+                    cue = margins.correlative * correlative(spun, candidate.words, ahead, margins.correlative_window)
                 found.append(Option(first, length, candidate, spun_score, score,
-                                    margins.required(lexicon, spun, candidate) + (margins.quoted if guarded else 0.0)))
+                                    margins.required(lexicon, spun, candidate) + (margins.quoted if guarded else 0.0),
+                                    cue=cue))
     return found
 
 
@@ -132,7 +144,7 @@ def decode(run: list[Word], found: list[Option], model: LanguageModel, lm_weight
             for option in starting.get(i, ()):
                 words = option.candidate.words
                 value = (score + lm_weight * model.score(last, words, None) + math.log(option.candidate.prior)
-                         - option.required + option.pooled)
+                         - option.required + option.pooled + option.cue)
                 _relax(best[i + option.length], words[-1], value, (option, chosen))
     _score, chosen = max(best[-1].values(), key=lambda v: v[0])
     path = []
@@ -157,7 +169,44 @@ def rescore(run: list[Word], path: list[Option], option: Option, model: Language
     spun = tuple(w.key for w in run[option.first : end])
     spun_score = lm_weight * model.score(previous, spun, following)
     original = lm_weight * model.score(previous, option.candidate.words, following) + math.log(option.candidate.prior)
-    return Option(option.first, option.length, option.candidate, spun_score, original, option.required, option.pooled)
+    return replace(option, spun_score=spun_score, original_score=original)
+
+
+def extended(run: list[Word], path: list[Option], found: list[Option], model: LanguageModel,
+             lm_weight: float = 1.0) -> list[Option]:
+    """The path with each chosen learned pair replaced by a longer learned pair that contains it, spun words
+    and original alike ("will not be" → "is not" inside "will not be nearly" → "is not just about"), where
+    the longer one was seen at least as often, overlaps no other choice and clears its own margin in the
+    decoded context: the spinner's longer substitution explains more of the spun words. Of several, the one
+    clearing its margin by most."""
+    longer = [o for o in found if o.length > 1 and o.candidate.source == "learned"]
+    result = []
+    for chosen in path:
+        best, best_surplus = chosen, None
+        for option in longer:
+            if not _extends(option, chosen) or any(_overlap(option, other) for other in path if other is not chosen):
+                continue
+            scored = rescore(run, path, option, model, lm_weight)
+            surplus = scored.gain + option.pooled + option.cue - option.required
+            if surplus >= 0 and (best_surplus is None or surplus > best_surplus):
+                best, best_surplus = option, surplus
+        result.append(best)
+    return result
+
+
+def _extends(longer: Option, shorter: Option) -> bool:
+    if longer.length <= shorter.length or longer.candidate.count < shorter.candidate.count:
+        return False
+    if longer.candidate.source != "learned" or shorter.candidate.source != "learned":
+        return False
+    if not longer.first <= shorter.first <= shorter.first + shorter.length <= longer.first + longer.length:
+        return False
+    outer, inner = longer.candidate.words, shorter.candidate.words
+    return any(outer[i : i + len(inner)] == inner for i in range(len(outer) - len(inner) + 1))
+
+
+def _overlap(a: Option, b: Option) -> bool:
+    return a.first < b.first + b.length and b.first < a.first + a.length
 
 
 def _written(run: list[Word], path: list[Option]) -> tuple[list[str], list[str]]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import gzip
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -46,6 +46,7 @@ class Candidate:
     prior: float
     source: Source
     provenance: str
+    count: int = 0  # how often the pair was seen (0: a thesaurus synonym)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,15 @@ class Lexicon:
 
     def candidates(self, spun: tuple[str, ...]) -> tuple[Candidate, ...]:
         return self.entries.get(spun, ())
+
+    def possessive_candidates(self, spun: tuple[str, ...]) -> tuple[Candidate, ...]:
+        """Candidates of a spun form whose last word takes a possessive 's the lexicon's form lacks
+        ("the federal government's" → "the government's"), the 's carried over to the original."""
+        if not spun[-1].endswith("'s") or len(spun[-1]) < 3:
+            return ()
+        found = self.entries.get((*spun[:-1], spun[-1][:-2]), ())
+        return tuple(replace(c, original=c.original + "'s", words=(*c.words[:-1], c.words[-1] + "'s")) for c in found
+                     if not c.words[-1].endswith("'s"))
 
     def runs_both_ways(self, spun: tuple[str, ...], candidate: Candidate) -> bool:
         """Whether the lexicon also turns the candidate back into the spun form (can ↔ will)."""
@@ -158,7 +168,7 @@ def build_lexicon(learned: Iterable[PairRow], thesaurus: dict[str, tuple[str, ..
         spun, words = _key(row.spun), _key(row.original)
         known = entries.setdefault(spun, {}).get(words)
         if known is None or known.prior < row.prior:
-            entries[spun][words] = Candidate(row.original, words, row.prior, "learned", row.provenance)
+            entries[spun][words] = Candidate(row.original, words, row.prior, "learned", row.provenance, row.count)
     for word, originals in thesaurus.items():
         slot = entries.setdefault((word,), {})
         for original in originals:

@@ -11,13 +11,15 @@ _JOINER = re.compile(r"[ \t\u00a0]+")  # only spaces between two words keep them
 _SENTENCE_END = re.compile(r"(?:^|[.!?:\n][\"”’)\]]*\s*)$")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\S+\.(?:com|org|net|gov|io)\b\S*")
 _CODE_LINE = re.compile(r"^.*(?:[{};]\s*$|`|\w\(\)|\s[=<>]=?\s|^\s{4,}\S).*$", re.MULTILINE)
+_PRONOUN_I = re.compile(r"I(?:['’](?:m|ve|d|ll))?")  # capitalised everywhere, yet not a name
 _QUOTED = re.compile(r"“[^“”\n]{1,600}”|\"[^\"\n]{1,600}\"")
 
 
 @dataclass(frozen=True, slots=True)
 class Word:
     """One word: its place in the text, its text, its lower-case form for lookups, and whether
-    a repair may replace it (not a name, acronym or number, not in a quotation, URL or code)."""
+    a repair may replace it (not a name, acronym or number, not in a quotation, URL or code; the pronoun
+    "I" is no name)."""
 
     start: int
     end: int
@@ -85,7 +87,7 @@ def runs(text: str) -> list[list[Word]]:
 
 
 def _word(token: str, start: int, end: int, at_start: bool, protected_cover: _Cover, unquoted: _Cover) -> Word:
-    capitalised = token[:1].isupper() and not at_start
+    capitalised = token[:1].isupper() and not at_start and not _PRONOUN_I.fullmatch(token)
     acronym = len(token) > 1 and token.isupper()
     protected = protected_cover.overlaps(start, end)
     plain = token[:1].isalpha() and not (capitalised or acronym)

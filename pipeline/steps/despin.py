@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.config import CleanConfig
-from pipeline.despin.decoder import Margins, Option, decode, options, pooled, rescore
+from pipeline.despin.decoder import Margins, Option, decode, extended, options, pooled, rescore
 from pipeline.despin.detector import DetectorSettings, Evidence, evidence_of, scores_by_kind
 from pipeline.despin.language_model import LanguageModel, archive_model, packaged_model
 from pipeline.despin.lexicon import Lexicon, load_lexicon
@@ -45,7 +45,7 @@ class Decision:
         o = self.option
         return (f"source={o.candidate.source} provenance={o.candidate.provenance} prior={o.candidate.prior:.3g} "
                 f"spun={o.spun_score:.2f} original={o.original_score:.2f} margin={o.gain:.2f} "
-                f"required={o.required:.2f} pooled={o.pooled:.2f} lm={model.fingerprint}")
+                f"required={o.required:.2f} pooled={o.pooled:.2f} cue={o.cue:.2f} lm={model.fingerprint}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +101,7 @@ def _best_per_span(text: str, word_runs: list[list[Word]], found: list[list[Opti
 
 def _decide(text: str, run: list[Word], run_options: list[Option], model: LanguageModel, lm_weight: float,
             explain: bool) -> list[Decision]:
-    path = decode(run, run_options, model, lm_weight)
+    path = extended(run, decode(run, run_options, model, lm_weight), run_options, model, lm_weight)
     weighed = run_options if explain else path
     chosen = {id(o) for o in path}
     decisions = []
