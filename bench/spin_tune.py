@@ -1,5 +1,6 @@
 """Grid search of the decoder margins, the use of the reversal table's pairs, the pooling of a pair's
-evidence over a document and the correlative cue, on the tuning half only (the held-out half is never read).
+evidence over a document, the correlative cue and the article cue, on the tuning half only (the held-out
+half is never read).
 
     python -m bench.spin_tune
 """
@@ -15,6 +16,7 @@ from pipeline.steps.despin import DespinSettings
 GRID = [(True, 1.5, 0.9), (True, 2.0, 1.0), (True, 2.5, 1.2)]
 QUOTED = [None, 2.0, 4.0, 6.0, 8.0, 8.5, 9.0]  # extra margin of learned phrases inside quotations (None: never there)
 POOLED = [(1.5, 0.0), (2.0, 0.5), (2.5, 0.5), (2.5, 1.0), (2.5, 1.5), (3.0, 2.0)]  # (learned margin, pooled share)
+ARTICLE = [0.0, 0.5, 1.0, 2.0, 3.0, 4.0, 6.0]  # evidence for restoring a/an agreement, against breaking it
 CORRELATIVE = [(0.0, 4), (2.0, 4), (3.0, 4), (4.0, 4), (6.0, 4), (3.0, 3), (3.0, 5), (3.0, 6)]  # (evidence, window)
 
 
@@ -42,6 +44,10 @@ def main() -> None:
         scores = evaluate(spun, DespinSettings(margins=margins), lexicons[True])
         print(f"correlative={evidence} window={window} restored={scores.restored_share:.4f} "
               f"wrong/100={scores.wrong_per_100:.4f}", flush=True)
+    for evidence in ARTICLE:
+        scores = evaluate(spun, DespinSettings(margins=Margins(article=evidence)), lexicons[True])
+        print(f"article={evidence} restored={scores.restored_share:.4f} wrong/100={scores.wrong_per_100:.4f}",
+              flush=True)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from bench.spin_eval import evaluate, word_edits
 from bench.spin_simulate import articles, half, read_other_spinner_sample, spin_like_seed002
 from pipeline.cli import main
 from pipeline.config import CleanConfig
-from pipeline.despin.cues import correlative
+from pipeline.despin.cues import article_agreement, correlative, vowel_sound
 from pipeline.despin.decoder import Margins, decode, extended, options
 from pipeline.despin.language_model import packaged_model
 from pipeline.despin.lexicon import PairRow, build_lexicon
@@ -201,6 +201,44 @@ def test_a_candidate_completing_a_correlative_pair_gains_and_one_breaking_it_los
     assert correlative(("each",), ("both",), ["a", "b", "c", "d", "and"], 4) == 0  # partner beyond the window
     assert correlative(("both",), ("each",), ["china", "and"], 5) == -1
     assert correlative(("whether",), ("if",), ["it", "rains", "or", "not"], 5) == -1
+
+
+def test_a_candidate_restoring_article_agreement_gains_and_one_breaking_it_loses():
+    assert article_agreement(("a", "outstanding"), ("a", "prominent"), "is", "advisor") == 1
+    assert article_agreement(("a", "various"), ("a", "diverse"), "of", "network") == 1  # takes no article
+    assert article_agreement(("enormous",), ("large",), "a", "crowd") == 1  # the article precedes the span
+    assert article_agreement(("enormous",), ("large",), "an", "crowd") == -1
+    assert article_agreement(("big",), ("large",), "a", "crowd") == 0  # both agree
+    assert article_agreement(("enormous",), ("large",), None, "crowd") == 0  # no article
+    assert article_agreement(("motion",), ("action",), "an", None) == 1
+    assert [vowel_sound(w) for w in ("hour", "honest", "heir", "unit", "user", "one", "european", "unintended",
+                                     "idea", "house", "8-year-old")] == [
+        True, True, True, False, False, False, False, True, True, False, None]
+
+
+def test_the_article_cue_lets_a_learned_pair_clear_its_margin_in_seed_002():
+    result = despin_text(SEED_TEXT, SETTINGS, explain=True)
+    decision = next(d for d in result.decisions if d.spun == "a outstanding")
+    assert decision.taken and decision.option.cue == Margins().article
+    assert decision.option.gain < decision.option.required < decision.option.gain + decision.option.cue
+    edit = next(e for e in result.edits if SEED_TEXT[e.start : e.end] == "a outstanding")
+    assert "cue=2.00" in edit.reason
+    without = despin_text(SEED_TEXT, DespinSettings(margins=Margins(article=0.0)), explain=True)
+    assert not next(d for d in without.decisions if d.spun == "a outstanding").taken
+
+
+def test_an_acronym_or_a_capital_letter_is_not_judged_by_the_article_cue():
+    model = packaged_model()
+    rows = [PairRow("one", "an", 0.95, 1, "test"), PairRow("outstanding", "great", 0.95, 1, "test")]
+    lexicon = build_lexicon(rows, {}, "test")
+
+    def cues(text: str) -> list[float]:
+        return [o.cue for o in options(runs(text)[0], lexicon, model, Margins())]
+
+    assert cues("He was one big agent") == [-Margins().article]  # "an big"
+    assert cues("He was one FBI agent") == [0.0]  # "an FBI" is right: an acronym is not judged
+    assert cues("She got a outstanding mark") == [Margins().article]
+    assert cues("She got grade A outstanding marks") == [0.0]  # a capital A inside a sentence is no article
 
 
 def test_a_longer_learned_pair_containing_the_chosen_one_replaces_it_when_seen_as_often():

@@ -6,7 +6,9 @@ learned pair, `Margins.thesaurus` for a thesaurus synonym, plus `Margins.two_way
 also turns the original back into the spun form (can ↔ will, on ↔ at). A learned pair met several times
 in one document, each time fitting better than its spun form, counts the other occurrences' gains
 towards each one's margin (`pooled`). A candidate that completes a correlative pair (both … and) gains
-`Margins.correlative`, one that breaks such a pair loses it (`cues`).
+`Margins.correlative`, one that breaks such a pair loses it; one that restores the agreement of an
+indefinite article with the next word ("a outstanding" → "a prominent") gains `Margins.article`, one that
+breaks it loses it (`cues`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from pipeline.despin.cues import OPENERS, correlative
+from pipeline.despin.cues import ARTICLES, OPENERS, article_agreement, correlative
 from pipeline.despin.language_model import BOUNDARY, LanguageModel
 from pipeline.despin.lexicon import Candidate, Lexicon
 from pipeline.despin.tokens import Word
@@ -35,6 +37,7 @@ class Margins:
     pooled_prior: float = 0.1  # pairs of a lower prior are not pooled (the table's pairs have 0.05)
     correlative: float = 3.0  # evidence for completing a correlative pair (both … and), against breaking one (tuned)
     correlative_window: int = 5  # the partner within this many words after the span (tuned with `correlative`)
+    article: float = 2.0  # evidence for restoring a/an agreement with the next word, against breaking it
 
     def required(self, lexicon: Lexicon, spun: tuple[str, ...], candidate: Candidate) -> float:
         base = self.learned if candidate.source == "learned" else self.thesaurus
@@ -81,6 +84,7 @@ def options(run: list[Word], lexicon: Lexicon, model: LanguageModel, margins: Ma
             following = keys[first + length] if first + length < len(run) else None
             spun_score = margins.lm_weight * model.score(previous, spun, following)
             opens = not OPENERS.isdisjoint(spun)
+            article = previous in ARTICLES or not ARTICLES.isdisjoint(spun)
             for candidate in candidates:
                 if guarded and (length < 2 or candidate.source != "learned"):
                     continue
@@ -90,10 +94,24 @@ def options(run: list[Word], lexicon: Lexicon, model: LanguageModel, margins: Ma
                 if margins.correlative and (opens or not OPENERS.isdisjoint(candidate.words)):  # rare: skip the rest
                     ahead = keys[first + length : first + length + margins.correlative_window]
                     cue = margins.correlative * correlative(spun, candidate.words, ahead, margins.correlative_window)
+                if margins.article and (article or not ARTICLES.isdisjoint(candidate.words)):
+                    cue += margins.article * article_agreement(spun, candidate.words, _judged(run, first - 1),
+                                                               _judged(run, first + length))
                 found.append(Option(first, length, candidate, spun_score, score,
                                     margins.required(lexicon, spun, candidate) + (margins.quoted if guarded else 0.0),
                                     cue=cue))
     return found
+
+
+def _judged(run: list[Word], index: int) -> str | None:
+    """The lookup form of the run's word at `index` for the article cue; None outside the run, for an acronym
+    or a letter (FBI, F-16), and for a capital "A" inside a sentence (grade A)."""
+    if not 0 <= index < len(run):
+        return None
+    word = run[index]
+    if word.text.isupper() and not (word.sentence_start and word.key in ARTICLES):
+        return None
+    return word.key
 
 
 def pooled(word_runs: list[list[Word]], found: list[list[Option]], margins: Margins) -> list[list[Option]]:
