@@ -12,6 +12,8 @@ import re
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
 from pipeline.edits import apply_edits
 from pipeline.record import Article, Edit
 from pipeline.steps.chrome_model import LineModel, body_scores, line_features, load_line_model, viterbi
@@ -42,6 +44,8 @@ MAX_BYLINE_WORDS = 12
 LINK_LIST_RUN = 3  # this many short unpunctuated lines in a row inside the region are a link list
 MAX_CAPTION_WORDS = 40
 TITLE_LOOKBACK = 15  # lines above the main region searched for the title
+HINT_NAMES = ("pattern_rule", "teaser_heading", "comments_heading", "bullet", "outside_region", "cut_teaser",
+              "link_list", "line_value")
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +152,7 @@ class _Classifier:
         self.author: str | None = None
         self.paragraphed = any(not line.text for line in lines[1:-1])  # blank lines part blocks
 
-    def features(self) -> tuple[list[int], list[dict[str, float]]]:
+    def features(self) -> tuple[list[int], dict[str, np.ndarray]]:
         """Apply the pattern rules and the main region; return the non-blank line indices and
         their line-model features (the rule verdicts among them)."""
         for index, line in enumerate(self.lines):
@@ -163,7 +167,7 @@ class _Classifier:
                     self.reasons.setdefault(index, "outside_main_text")
             self._remove_link_lists(first, last)
         indices = [index for index, line in enumerate(self.lines) if line.text]
-        hints = [self._hints(index) for index in indices]
+        hints = self._hints(indices)
         self.rules.update(self.closed)
         return indices, line_features([self.lines[index] for index in indices], hints)
 
@@ -186,20 +190,25 @@ class _Classifier:
                 self.reasons.setdefault(index, structural.get(index, "not_article_like"))
         return [index for index, is_body in labels.items() if is_body and index not in self.rules]
 
-    def _hints(self, index: int) -> dict[str, float]:
-        """The rule-based verdicts on one line, as model features."""
-        line, reason = self.lines[index], self.reasons.get(index)
-        teaser = teaser_rule(line, self.patterns)
-        return {
-            "pattern_rule": float(index in self.rules),
-            "teaser_heading": float(teaser is not None and teaser != "comments"),
-            "comments_heading": float(teaser == "comments"),
-            "bullet": float(bool(BULLET.match(line.text))),
-            "outside_region": float(reason == "outside_main_text"),
-            "cut_teaser": float(reason in ("teaser_block", "comments")),
-            "link_list": float(reason == "link_list"),
-            "line_value": max(-1.0, min(1.0, line_value(line) / 20)),
-        }
+    def _hints(self, indices: list[int]) -> dict[str, list[float]]:
+        """The rule-based verdicts on the lines at `indices`, as model feature columns."""
+        columns: dict[str, list[float]] = {name: [] for name in HINT_NAMES}
+        for index in indices:
+            line, reason = self.lines[index], self.reasons.get(index)
+            teaser = teaser_rule(line, self.patterns)
+            values = (
+                float(index in self.rules),
+                float(teaser is not None and teaser != "comments"),
+                float(teaser == "comments"),
+                float(bool(BULLET.match(line.text))),
+                float(reason == "outside_main_text"),
+                float(reason in ("teaser_block", "comments")),
+                float(reason == "link_list"),
+                max(-1.0, min(1.0, line_value(line) / 20)),
+            )
+            for column, value in zip(columns.values(), values, strict=True):
+                column.append(value)
+        return columns
 
     def _cut_teasers(self, first: int, last: int) -> tuple[int, int]:
         """Narrow the region at headings that open comments, then at those that open teasers or
@@ -320,8 +329,9 @@ def _edits(text: str, lines: list[Line], reasons: dict[int, str]) -> list[Edit]:
     return edits
 
 
-def chrome_features(text: str, patterns: ChromePatterns | None = None) -> tuple[list[Line], list[dict[str, float]]]:
-    """The non-blank lines of `text` and their line-model features (for training the model)."""
+def chrome_features(text: str, patterns: ChromePatterns | None = None) -> tuple[list[Line], dict[str, np.ndarray]]:
+    """The non-blank lines of `text` and their line-model features, a column per name (for
+    training the model)."""
     lines = split_lines(text)
     classifier = _Classifier(lines, patterns or load_chrome_patterns())
     indices, features = classifier.features()
