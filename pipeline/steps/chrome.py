@@ -89,9 +89,10 @@ def line_value(line: Line) -> float:
     return -SHORT_LINE_COST
 
 
-def main_region(lines: list[Line], chrome: Container[int] = ()) -> tuple[int, int] | None:
-    """(first, last) index of the densest run of article-like lines (maximum-sum subarray);
-    lines in `chrome` (already matched by a pattern rule) count as short lines."""
+def main_region(lines: list[Line], values: list[float], chrome: Container[int] = ()) -> tuple[int, int] | None:
+    """(first, last) index of the densest run of article-like lines (maximum-sum subarray) by
+    their `values` (`line_value`); lines in `chrome` (already matched by a pattern rule) count as
+    short lines."""
     best, best_span = 0.0, None
     total, start = 0.0, 0
     for index, line in enumerate(lines):
@@ -99,7 +100,7 @@ def main_region(lines: list[Line], chrome: Container[int] = ()) -> tuple[int, in
             continue
         if total <= 0:
             total, start = 0.0, index
-        total += -SHORT_LINE_COST if index in chrome else line_value(line)
+        total += -SHORT_LINE_COST if index in chrome else values[index]
         if total > best:
             best, best_span = total, (start, index)
     return best_span
@@ -124,7 +125,7 @@ def teaser_rule(line: Line, patterns: ChromePatterns) -> str | None:
     heading = line.text.strip(" \t[](){}<>|•·:-–—»«›‹")
     if line.words > MAX_BYLINE_WORDS or not heading or heading[-1] in ".!?":
         return None
-    rule = next((name for name, regex in patterns.teaser_headings if regex.fullmatch(heading)), None)
+    rule = patterns.first_teaser(heading)
     return None if rule == "comments" and ZERO_COUNT.fullmatch(heading) else rule
 
 
@@ -151,6 +152,8 @@ class _Classifier:
         self.title: str | None = None
         self.author: str | None = None
         self.paragraphed = any(not line.text for line in lines[1:-1])  # blank lines part blocks
+        self.values = [line_value(line) if line.text else 0.0 for line in lines]  # line_value per line
+        self.teasers = [teaser_rule(line, patterns) if line.text else None for line in lines]
 
     def features(self) -> tuple[list[int], dict[str, np.ndarray]]:
         """Apply the pattern rules and the main region; return the non-blank line indices and
@@ -159,7 +162,7 @@ class _Classifier:
             if line.text:
                 self._match_patterns(index, line)
         self.rules = dict(self.reasons)
-        region = main_region(self.lines, self.reasons)
+        region = main_region(self.lines, self.values, self.reasons)
         if region is not None:
             first, last = self._cut_teasers(*region)
             for index in range(len(self.lines)):
@@ -195,7 +198,7 @@ class _Classifier:
         columns: dict[str, list[float]] = {name: [] for name in HINT_NAMES}
         for index in indices:
             line, reason = self.lines[index], self.reasons.get(index)
-            teaser = teaser_rule(line, self.patterns)
+            teaser = self.teasers[index]
             values = (
                 float(index in self.rules),
                 float(teaser is not None and teaser != "comments"),
@@ -204,7 +207,7 @@ class _Classifier:
                 float(reason == "outside_main_text"),
                 float(reason in ("teaser_block", "comments")),
                 float(reason == "link_list"),
-                max(-1.0, min(1.0, line_value(line) / 20)),
+                max(-1.0, min(1.0, self.values[index] / 20)),
             )
             for column, value in zip(columns.values(), values, strict=True):
                 column.append(value)
@@ -214,11 +217,11 @@ class _Classifier:
         """Narrow the region at headings that open comments, then at those that open teasers or
         site furniture: one after enough prose ends it; a teaser heading before most of the
         prose starts it afresh."""
-        prose = [line.words if line.text and line_value(line) > 0 else 0 for line in self.lines]
+        prose = [line.words if value > 0 else 0 for line, value in zip(self.lines, self.values, strict=True)]
         for comments in (True, False):
             total = sum(prose[first : last + 1])
             for index in range(first, last + 1):
-                rule = teaser_rule(self.lines[index], self.patterns) if self.lines[index].text else None
+                rule = self.teasers[index]
                 if not rule or (rule == "comments") != comments:
                     continue
                 before = sum(prose[first:index])
@@ -240,7 +243,7 @@ class _Classifier:
             line = self.lines[index] if index >= 0 else None
             if line is not None and not line.text:
                 continue
-            if line and line_value(line) < 0 and not is_sentence(line) and not BULLET.match(line.text):
+            if line and self.values[index] < 0 and not is_sentence(line) and not BULLET.match(line.text):
                 run.append(index)
                 continue
             if len(run) >= LINK_LIST_RUN:

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Protocol
 
@@ -72,7 +73,7 @@ def _own(line: LineLike) -> tuple[float, ...]:
     """Features of the line on its own, in the order of OWN_NAMES."""
     text, words = line.text, line.words
     tokens = TOKEN.findall(text)
-    alpha = [t for t in tokens if not t.isdigit()]
+    alpha = list(itertools.filterfalse(str.isdigit, tokens))
     sentence = bool(SENTENCE_END.search(text))
     return (
         math.log1p(words),
@@ -82,8 +83,8 @@ def _own(line: LineLike) -> tuple[float, ...]:
         float(bool(CLAUSE_END.search(text))),
         float(not alpha),
         (len(tokens) - len(alpha)) / len(tokens) if tokens else 0.0,
-        sum(t[0].isupper() for t in alpha) / len(alpha) if alpha else 0.0,
-        sum(len(t) <= 3 and t.islower() for t in alpha) / len(alpha) if alpha else 0.0,
+        sum(map(str.isupper, map(itemgetter(0), alpha))) / len(alpha) if alpha else 0.0,
+        sum(map(str.islower, [t for t in alpha if len(t) <= 3])) / len(alpha) if alpha else 0.0,
         min(1.0, len(COMMA.findall(text)) / max(1, words) * 5),
         float(words <= 1),
     )
