@@ -63,7 +63,8 @@ def split_lines(text: str) -> list[Line]:
     """The lines of `text`, split at "\\n" only, each span ending after its terminator."""
     lines = []
     for match in re.finditer(r"[^\n]*\n|[^\n]+$", text):
-        stripped = INVISIBLE.sub("", match.group()).strip()
+        raw = match.group()
+        stripped = (raw if raw.isascii() else INVISIBLE.sub("", raw)).strip()  # the invisible ones are not ASCII
         lines.append(Line(match.start(), match.end(), stripped, count_words(stripped)))
     return lines
 
