@@ -1,14 +1,16 @@
 """Score the extraction step in-process over the three vendored benchmark sets (no process per page).
 
 Usage: PYTHONPATH=. python bench/score_chrome.py [--set NAME] [--input textdump|textdump_window|html]
-       [--worst N] [--write-floor]
+       [--worst N] [--write-floor] [--speed [--repeat N]]
 Prints, per set and input, F1 by the set's own scorer (word 4-gram F1 for extraction and
 readability, snippet F1 for trafeval) over all pages, over the tuning half and over the held-out
 half of the sites (bench/chrome_sets.py), and pages per second. Pages the model was trained on
 score high: the figures that estimate unseen pages are the trainer's site cross-validation and
 held-out F1 (stored in pipeline/data/chrome_model.json). --write-floor records the floors
 (GATE_MARGIN under the lower of site-CV and held-out F1 for text, under the measured F1 for HTML)
-and the data's sha256 in bench/extraction_floor.json.
+and the data's sha256 in bench/extraction_floor.json. --speed only times the text path: every page of
+each set's text dumps, REPEAT passes after one untimed pass, the best pass in pages per CPU second
+(time.process_time: per core, whatever else runs on the machine).
 """
 
 from __future__ import annotations
@@ -70,6 +72,20 @@ def score(name: str, kind: str, pages: tuple[Page, ...] | None = None,
     }
 
 
+def speed(name: str, kind: str, repeat: int) -> float:
+    """Pages per CPU second of the extraction step over every page of a set: the best of `repeat`
+    timed passes after an untimed one (model and pattern loading, caches)."""
+    raws = [page.input(kind) for page in load_pages(name)]
+    best = float("inf")
+    for attempt in range(repeat + 1):
+        cpu = time.process_time()
+        for raw in raws:
+            extract_text(raw, kind)
+        if attempt:
+            best = min(best, time.process_time() - cpu)
+    return len(raws) / best
+
+
 def data_digests(root: Path | None = None) -> dict[str, str]:
     """sha256 per set of its labels file and of each input directory (over sorted "name sha256" lines)."""
     root = root or corpora_root()
@@ -105,7 +121,15 @@ def main() -> None:
     parser.add_argument("--input", choices=("textdump", "textdump_window", "html"), action="append")
     parser.add_argument("--worst", type=int, default=0)
     parser.add_argument("--write-floor", action="store_true", help="score the gate's pages and record floors")
+    parser.add_argument("--speed", action="store_true", help="only time the text dumps, in pages per CPU second")
+    parser.add_argument("--repeat", type=int, default=5, help="timed passes for --speed (the best counts)")
     args = parser.parse_args()
+    if args.speed:
+        for name in args.set or SETS:
+            for kind in INPUTS[name]:
+                if kind != "html" and (kind in args.input if args.input else kind == "textdump"):
+                    print(f"{name:12} {kind:16} {speed(name, kind, args.repeat):.1f} pages per CPU second", flush=True)
+        return
     results = {}
     for name in args.set or SETS:
         for kind in INPUTS[name]:

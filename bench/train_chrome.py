@@ -37,6 +37,7 @@ from pipeline.steps.chrome_model import (
     DEFAULT_PATH,
     PAGE_NAMES,
     LineModel,
+    feature_matrix,
     page_features,
     parse_line_model,
     tree_scores,
@@ -61,7 +62,7 @@ class Dump:
     kind: str
     text: str
     lines: list
-    features: list[dict[str, float]]
+    features: dict[str, np.ndarray]  # a column per feature name
     labels: np.ndarray
     weights: np.ndarray
 
@@ -120,10 +121,6 @@ def load_dumps() -> list[Dump]:
     return dumps
 
 
-def _matrix(rows: list[dict[str, float]], names: list[str]) -> np.ndarray:
-    return np.array([[row[name] for name in names] for row in rows], dtype=float).reshape(len(rows), len(names))
-
-
 def fit(x: np.ndarray, labels: np.ndarray, weights: np.ndarray, params: dict,
         sites: np.ndarray | None = None, bags: int = 1) -> dict:
     """The JSON form of a gradient-boosted tree ensemble fitted to the rows of `x`, with sample rows
@@ -151,8 +148,8 @@ def fit(x: np.ndarray, labels: np.ndarray, weights: np.ndarray, params: dict,
 
 
 def train_stage1(dumps: list[Dump], bags: int = BAGS) -> dict:
-    names = sorted(dumps[0].features[0])
-    x = np.vstack([_matrix(d.features, names) for d in dumps])
+    names = sorted(dumps[0].features)
+    x = np.vstack([feature_matrix(d.features, names) for d in dumps])
     site_ids = {site: i for i, site in enumerate(sorted({d.page.site for d in dumps}))}
     sites = np.concatenate([np.full(len(d.labels), site_ids[d.page.site]) for d in dumps])
     return {"names": names, **fit(x, np.concatenate([d.labels for d in dumps]),
@@ -160,7 +157,7 @@ def train_stage1(dumps: list[Dump], bags: int = BAGS) -> dict:
 
 
 def stage2_rows(dump: Dump, stage1: LineModel) -> np.ndarray:
-    x = _matrix(dump.features, list(stage1.names))
+    x = feature_matrix(dump.features, stage1.names)
     return np.hstack([x, page_features(dump.lines, tree_scores(x, stage1))])
 
 

@@ -35,8 +35,8 @@ def test_a_tree_routes_each_row_to_its_leaf() -> None:
             [0, 0.0, -1, -1, 3.0]]
     model = parse_line_model({"names": ["a", "b"], "baseline": 0.5, "depth": 2, "trees": [tree, tree],
                               "switch_cost": 1.0})
-    rows = [{"a": 0.0, "b": 9.0}, {"a": 1.0, "b": 2.0}, {"a": 1.0, "b": 2.5}]
-    assert body_scores(rows, model) == [-1.5, 4.5, 6.5]
+    columns = {"a": [0.0, 1.0, 1.0], "b": [9.0, 2.0, 2.5]}
+    assert body_scores(columns, model) == [-1.5, 4.5, 6.5]
 
 
 def test_viterbi_keeps_a_short_line_between_body_lines_and_drops_a_lone_one() -> None:
@@ -67,5 +67,5 @@ def test_a_second_stage_rescores_from_the_page_view() -> None:
                                                                [0, 0.0, -1, -1, 1.0]]], "switch_cost": 1.0,
         "stage2": {"names": ["a", *PAGE_NAMES], "baseline": 0.5, "depth": 1, "trees": [stump]},
     })
-    rows = [{"a": 0.0}, {"a": 1.0}]  # stage one: -1, 1; stage two: 0.5 -1 and 0.5 + 1
-    assert body_scores(rows, model, [Line("x"), Line("y")]) == [-0.5, 1.5]
+    columns = {"a": [0.0, 1.0]}  # stage one: -1, 1; stage two: 0.5 -1 and 0.5 + 1
+    assert body_scores(columns, model, [Line("x"), Line("y")]) == [-0.5, 1.5]

@@ -12,6 +12,8 @@ import re
 from collections.abc import Container, Iterable
 from dataclasses import dataclass
 
+import numpy as np
+
 from pipeline.edits import apply_edits
 from pipeline.record import Article, Edit
 from pipeline.steps.chrome_model import LineModel, body_scores, line_features, load_line_model, viterbi
@@ -42,6 +44,8 @@ MAX_BYLINE_WORDS = 12
 LINK_LIST_RUN = 3  # this many short unpunctuated lines in a row inside the region are a link list
 MAX_CAPTION_WORDS = 40
 TITLE_LOOKBACK = 15  # lines above the main region searched for the title
+HINT_NAMES = ("pattern_rule", "teaser_heading", "comments_heading", "bullet", "outside_region", "cut_teaser",
+              "link_list", "line_value")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +63,8 @@ def split_lines(text: str) -> list[Line]:
     """The lines of `text`, split at "\\n" only, each span ending after its terminator."""
     lines = []
     for match in re.finditer(r"[^\n]*\n|[^\n]+$", text):
-        stripped = INVISIBLE.sub("", match.group()).strip()
+        raw = match.group()
+        stripped = (raw if raw.isascii() else INVISIBLE.sub("", raw)).strip()  # the invisible ones are not ASCII
         lines.append(Line(match.start(), match.end(), stripped, count_words(stripped)))
     return lines
 
@@ -85,9 +90,10 @@ def line_value(line: Line) -> float:
     return -SHORT_LINE_COST
 
 
-def main_region(lines: list[Line], chrome: Container[int] = ()) -> tuple[int, int] | None:
-    """(first, last) index of the densest run of article-like lines (maximum-sum subarray);
-    lines in `chrome` (already matched by a pattern rule) count as short lines."""
+def main_region(lines: list[Line], values: list[float], chrome: Container[int] = ()) -> tuple[int, int] | None:
+    """(first, last) index of the densest run of article-like lines (maximum-sum subarray) by
+    their `values` (`line_value`); lines in `chrome` (already matched by a pattern rule) count as
+    short lines."""
     best, best_span = 0.0, None
     total, start = 0.0, 0
     for index, line in enumerate(lines):
@@ -95,7 +101,7 @@ def main_region(lines: list[Line], chrome: Container[int] = ()) -> tuple[int, in
             continue
         if total <= 0:
             total, start = 0.0, index
-        total += -SHORT_LINE_COST if index in chrome else line_value(line)
+        total += -SHORT_LINE_COST if index in chrome else values[index]
         if total > best:
             best, best_span = total, (start, index)
     return best_span
@@ -120,7 +126,7 @@ def teaser_rule(line: Line, patterns: ChromePatterns) -> str | None:
     heading = line.text.strip(" \t[](){}<>|•·:-–—»«›‹")
     if line.words > MAX_BYLINE_WORDS or not heading or heading[-1] in ".!?":
         return None
-    rule = next((name for name, regex in patterns.teaser_headings if regex.fullmatch(heading)), None)
+    rule = patterns.first_teaser(heading)
     return None if rule == "comments" and ZERO_COUNT.fullmatch(heading) else rule
 
 
@@ -147,15 +153,17 @@ class _Classifier:
         self.title: str | None = None
         self.author: str | None = None
         self.paragraphed = any(not line.text for line in lines[1:-1])  # blank lines part blocks
+        self.values = [line_value(line) if line.text else 0.0 for line in lines]  # line_value per line
+        self.teasers = [teaser_rule(line, patterns) if line.text else None for line in lines]
 
-    def features(self) -> tuple[list[int], list[dict[str, float]]]:
+    def features(self) -> tuple[list[int], dict[str, np.ndarray]]:
         """Apply the pattern rules and the main region; return the non-blank line indices and
         their line-model features (the rule verdicts among them)."""
         for index, line in enumerate(self.lines):
             if line.text:
                 self._match_patterns(index, line)
         self.rules = dict(self.reasons)
-        region = main_region(self.lines, self.reasons)
+        region = main_region(self.lines, self.values, self.reasons)
         if region is not None:
             first, last = self._cut_teasers(*region)
             for index in range(len(self.lines)):
@@ -163,7 +171,7 @@ class _Classifier:
                     self.reasons.setdefault(index, "outside_main_text")
             self._remove_link_lists(first, last)
         indices = [index for index, line in enumerate(self.lines) if line.text]
-        hints = [self._hints(index) for index in indices]
+        hints = self._hints(indices)
         self.rules.update(self.closed)
         return indices, line_features([self.lines[index] for index in indices], hints)
 
@@ -186,30 +194,35 @@ class _Classifier:
                 self.reasons.setdefault(index, structural.get(index, "not_article_like"))
         return [index for index, is_body in labels.items() if is_body and index not in self.rules]
 
-    def _hints(self, index: int) -> dict[str, float]:
-        """The rule-based verdicts on one line, as model features."""
-        line, reason = self.lines[index], self.reasons.get(index)
-        teaser = teaser_rule(line, self.patterns)
-        return {
-            "pattern_rule": float(index in self.rules),
-            "teaser_heading": float(teaser is not None and teaser != "comments"),
-            "comments_heading": float(teaser == "comments"),
-            "bullet": float(bool(BULLET.match(line.text))),
-            "outside_region": float(reason == "outside_main_text"),
-            "cut_teaser": float(reason in ("teaser_block", "comments")),
-            "link_list": float(reason == "link_list"),
-            "line_value": max(-1.0, min(1.0, line_value(line) / 20)),
-        }
+    def _hints(self, indices: list[int]) -> dict[str, list[float]]:
+        """The rule-based verdicts on the lines at `indices`, as model feature columns."""
+        columns: dict[str, list[float]] = {name: [] for name in HINT_NAMES}
+        for index in indices:
+            line, reason = self.lines[index], self.reasons.get(index)
+            teaser = self.teasers[index]
+            values = (
+                float(index in self.rules),
+                float(teaser is not None and teaser != "comments"),
+                float(teaser == "comments"),
+                float(bool(BULLET.match(line.text))),
+                float(reason == "outside_main_text"),
+                float(reason in ("teaser_block", "comments")),
+                float(reason == "link_list"),
+                max(-1.0, min(1.0, self.values[index] / 20)),
+            )
+            for column, value in zip(columns.values(), values, strict=True):
+                column.append(value)
+        return columns
 
     def _cut_teasers(self, first: int, last: int) -> tuple[int, int]:
         """Narrow the region at headings that open comments, then at those that open teasers or
         site furniture: one after enough prose ends it; a teaser heading before most of the
         prose starts it afresh."""
-        prose = [line.words if line.text and line_value(line) > 0 else 0 for line in self.lines]
+        prose = [line.words if value > 0 else 0 for line, value in zip(self.lines, self.values, strict=True)]
         for comments in (True, False):
             total = sum(prose[first : last + 1])
             for index in range(first, last + 1):
-                rule = teaser_rule(self.lines[index], self.patterns) if self.lines[index].text else None
+                rule = self.teasers[index]
                 if not rule or (rule == "comments") != comments:
                     continue
                 before = sum(prose[first:index])
@@ -231,7 +244,7 @@ class _Classifier:
             line = self.lines[index] if index >= 0 else None
             if line is not None and not line.text:
                 continue
-            if line and line_value(line) < 0 and not is_sentence(line) and not BULLET.match(line.text):
+            if line and self.values[index] < 0 and not is_sentence(line) and not BULLET.match(line.text):
                 run.append(index)
                 continue
             if len(run) >= LINK_LIST_RUN:
@@ -320,8 +333,9 @@ def _edits(text: str, lines: list[Line], reasons: dict[int, str]) -> list[Edit]:
     return edits
 
 
-def chrome_features(text: str, patterns: ChromePatterns | None = None) -> tuple[list[Line], list[dict[str, float]]]:
-    """The non-blank lines of `text` and their line-model features (for training the model)."""
+def chrome_features(text: str, patterns: ChromePatterns | None = None) -> tuple[list[Line], dict[str, np.ndarray]]:
+    """The non-blank lines of `text` and their line-model features, a column per name (for
+    training the model)."""
     lines = split_lines(text)
     classifier = _Classifier(lines, patterns or load_chrome_patterns())
     indices, features = classifier.features()

@@ -12,9 +12,10 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Protocol
 
@@ -68,45 +69,37 @@ class LineModel:
     stage2: LineModel | None = None  # scores the lines again from page_features
 
 
-def _own(line: LineLike, hints: dict[str, float]) -> dict[str, float]:
-    """Features of the line on its own (`hints` are the rule flags the classifier computed)."""
+def _own(line: LineLike) -> tuple[float, ...]:
+    """Features of the line on its own, in the order of OWN_NAMES."""
     text, words = line.text, line.words
     tokens = TOKEN.findall(text)
-    alpha = [t for t in tokens if not t.isdigit()]
+    alpha = list(itertools.filterfalse(str.isdigit, tokens))
     sentence = bool(SENTENCE_END.search(text))
-    return {
-        "log_words": math.log1p(words),
-        "sentence": float(sentence),
-        "long_sentence": float(sentence and words >= LONG_WORDS),
-        "long_unpunctuated": float(not sentence and words >= LONG_WORDS),
-        "clause_end": float(bool(CLAUSE_END.search(text))),
-        "no_letters": float(not alpha),
-        "digit_share": sum(t.isdigit() for t in tokens) / len(tokens) if tokens else 0.0,
-        "capital_share": sum(t[0].isupper() for t in alpha) / len(alpha) if alpha else 0.0,
-        "short_word_share": sum(len(t) <= 3 and t.islower() for t in alpha) / len(alpha) if alpha else 0.0,
-        "comma_rate": min(1.0, len(COMMA.findall(text)) / max(1, words) * 5),
-        "one_word": float(words <= 1),
-        **hints,
-    }
+    return (
+        math.log1p(words),
+        float(sentence),
+        float(sentence and words >= LONG_WORDS),
+        float(not sentence and words >= LONG_WORDS),
+        float(bool(CLAUSE_END.search(text))),
+        float(not alpha),
+        (len(tokens) - len(alpha)) / len(tokens) if tokens else 0.0,
+        sum(map(str.isupper, map(itemgetter(0), alpha))) / len(alpha) if alpha else 0.0,
+        sum(map(str.islower, [t for t in alpha if len(t) <= 3])) / len(alpha) if alpha else 0.0,
+        min(1.0, len(COMMA.findall(text)) / max(1, words) * 5),
+        float(words <= 1),
+    )
 
 
-def _blocks(lines: Sequence[LineLike]) -> list[list[int]]:
+OWN_NAMES = ("log_words", "sentence", "long_sentence", "long_unpunctuated", "clause_end", "no_letters",
+             "digit_share", "capital_share", "short_word_share", "comma_rate", "one_word")
+
+
+def _blocks(lines: Sequence[LineLike], sentence: Sequence[float]) -> list[range]:
     """Runs of lines that are one hard-wrapped paragraph: a line opening in lower case after
-    one that does not end a sentence continues it."""
-    blocks: list[list[int]] = []
-    for index, line in enumerate(lines):
-        wrapped = index and line.text[:1].islower() and not SENTENCE_END.search(lines[index - 1].text)
-        if wrapped:
-            blocks[-1].append(index)
-        else:
-            blocks.append([index])
-    return blocks
-
-
-def _prose(lines: Sequence[LineLike], block: list[int]) -> float:
-    """Words of the block if it reads as a long sentence, else 0."""
-    words = sum(lines[index].words for index in block)
-    return float(words) if words >= LONG_WORDS and SENTENCE_END.search(lines[block[-1]].text) else 0.0
+    one that does not end a sentence (`sentence`: per line, whether it does) continues it."""
+    starts = [index for index, line in enumerate(lines)
+              if not (index and line.text[:1].islower() and not sentence[index - 1])]
+    return [range(a, b) for a, b in itertools.pairwise([*starts, len(lines)])]
 
 
 def _prose_gaps(prose: Sequence[float]) -> list[float]:
@@ -118,101 +111,110 @@ def _prose_gaps(prose: Sequence[float]) -> list[float]:
     return gaps
 
 
-def _run_features(
-    lines: Sequence[LineLike], own: Sequence[dict[str, float]], prose: Sequence[float]
-) -> list[dict[str, float]]:
+RUN_NAMES = ("run_log_len", "run_digit_lines", "run_capital", "run_sentence", "run_words_spread",
+             "run_prose_border_above", "run_prose_border_below", "run_between_prose", "run_position",
+             "prose_run_log_len")
+
+
+def _run_features(words: np.ndarray, own: dict[str, np.ndarray], prose: np.ndarray) -> dict[str, np.ndarray]:
     """Per line, the shape of the run of non-prose lines it sits in (a table, a list, a link
     list, a heading): its length, how alike its lines are (digits, word counts, capitals,
     sentence ends) and how much prose borders it on each side."""
-    rows: list[dict[str, float]] = [{} for _ in lines]
-    runs = []
-    for prose_line, group in itertools.groupby(range(len(lines)), key=lambda i: bool(prose[i])):
-        run = list(group)
-        if not prose_line:
-            runs.append(run)
+    n = len(prose)
+    columns = {name: np.zeros(n) for name in RUN_NAMES}
+    columns["run_sentence"][:] = 1.0
+    digit_lines = own["digit_share"] > 0
+    start = 0
+    for prose_line, group in itertools.groupby(prose.tolist(), key=bool):
+        end = start + len(list(group))
+        length = end - start
+        if prose_line:  # prose lines: how many prose lines in a row they stand with
+            columns["prose_run_log_len"][start:end] = math.log1p(length)
+            start = end
             continue
-        for index in run:  # a prose line: how many prose lines in a row it stands with
-            rows[index] = {"run_log_len": 0.0, "run_digit_lines": 0.0, "run_capital": 0.0, "run_sentence": 1.0,
-                           "run_words_spread": 0.0, "run_prose_border_above": 0.0, "run_prose_border_below": 0.0,
-                           "run_between_prose": 0.0, "run_position": 0.0, "prose_run_log_len": math.log1p(len(run))}
-    for run in runs:
-        words = np.array([lines[index].words for index in run], dtype=float)
-        start, end = run[0], run[-1]
-        above = sum(prose[max(0, start - RUN_BORDER) : start])
-        below = sum(prose[end + 1 : end + 1 + RUN_BORDER])
+        run_words = words[start:end]
+        above = float(prose[max(0, start - RUN_BORDER) : start].sum())
+        below = float(prose[end : end + RUN_BORDER].sum())
         shape = {
-            "run_log_len": math.log1p(len(run)),
-            "run_digit_lines": float(np.mean([own[index]["digit_share"] > 0 for index in run])),
-            "run_capital": float(np.mean([own[index]["capital_share"] for index in run])),
-            "run_sentence": float(np.mean([own[index]["sentence"] for index in run])),
-            "run_words_spread": float(words.std() / (words.mean() + 1.0)),
+            "run_log_len": math.log1p(length),
+            "run_digit_lines": float(np.mean(digit_lines[start:end])),
+            "run_capital": float(np.mean(own["capital_share"][start:end])),
+            "run_sentence": float(np.mean(own["sentence"][start:end])),
+            "run_words_spread": float(run_words.std() / (run_words.mean() + 1.0)),
             "run_prose_border_above": math.log1p(above),
             "run_prose_border_below": math.log1p(below),
             "run_between_prose": float(above > 0 and below > 0),
         }
-        for position, index in enumerate(run):
-            rows[index] = {**shape, "run_position": position / max(1, len(run) - 1), "prose_run_log_len": 0.0}
-    return rows
+        for name, value in shape.items():
+            columns[name][start:end] = value
+        columns["run_position"][start:end] = np.arange(length) / max(1, length - 1)
+        start = end
+    return columns
 
 
-def line_features(lines: Sequence[LineLike], hints: Sequence[dict[str, float]]) -> list[dict[str, float]]:
-    """Features of each line in context: its own, its neighbours', prose density around it and
-    where it sits relative to the page's prose."""
-    own = [_own(line, hint) for line, hint in zip(lines, hints, strict=True)]
-    prose = [0.0] * len(lines)
-    for block in _blocks(lines):
-        block_prose = _prose(lines, block)
-        for index in block:
-            prose[index] = lines[index].words if block_prose else 0.0
-            own[index]["wrapped"] = float(len(block) > 1)
-            own[index]["block_prose"] = float(block_prose > 0)
-            own[index]["url"] = float(bool(URL.search(lines[index].text)))
-    cumulative = list(itertools.accumulate(prose, initial=0.0))
+def line_features(lines: Sequence[LineLike], hints: Mapping[str, Sequence[float]]) -> dict[str, np.ndarray]:
+    """Features of each line in context, one column per name: its own, its neighbours', prose
+    density around it and where it sits relative to the page's prose (`hints`: the rule flags
+    the classifier computed, one column each)."""
+    n = len(lines)
+    own = dict(zip(OWN_NAMES, np.array([_own(line) for line in lines], dtype=float).reshape(n, len(OWN_NAMES)).T,
+                   strict=True))
+    own.update((name, np.asarray(column, dtype=float)) for name, column in hints.items())
+    words = np.array([line.words for line in lines], dtype=float)
+    sentence = own["sentence"].tolist()
+    prose = np.zeros(n)
+    wrapped, block_prose = np.zeros(n), np.zeros(n)
+    for block in _blocks(lines, sentence):
+        block_words = words[block.start : block.stop].sum()
+        if block_words >= LONG_WORDS and sentence[block.stop - 1]:
+            prose[block.start : block.stop] = words[block.start : block.stop]
+            block_prose[block.start : block.stop] = 1.0
+        wrapped[block.start : block.stop] = float(len(block) > 1)
+    own["wrapped"], own["block_prose"] = wrapped, block_prose
+    own["url"] = np.array([bool(URL.search(line.text)) for line in lines], dtype=float)
+    cumulative = np.concatenate([[0.0], np.cumsum(prose)])
     total = cumulative[-1] or 1.0
+    columns = {**own, **_run_features(words, own, prose)}
+    above, through = cumulative[:-1], cumulative[1:]  # prose before each line, and with it
+    for heading, (share, heading_words) in AFTER_HEADING.items():
+        closes = (own[heading] != 0) & (above >= min(heading_words, share * total))
+        columns[f"after_{heading}"] = np.concatenate([[0.0], np.maximum.accumulate(closes)[:-1]])[:n].astype(float)
+    for name in ("long_sentence", "log_words"):
+        columns[f"prev_{name}"] = np.concatenate([[0.0], own[name][:-1]])[:n]
+        columns[f"next_{name}"] = np.concatenate([own[name][1:], [0.0]])[-n:] if n else np.zeros(0)
+    index = np.arange(n)
+    for window in WINDOWS:
+        near = cumulative[np.minimum(n, index + window + 1)] - cumulative[np.maximum(0, index - window)]
+        columns[f"prose_near_{window}"] = np.log1p(near - prose)
+    columns["prose_above"] = above / total
+    columns["prose_below"] = (total - through) / total
+    columns["prose_between"] = np.minimum(through, total - through + prose) / total  # the line's own prose counts
+    columns["gap_above"] = np.array(_prose_gaps(prose.tolist()))
+    columns["gap_below"] = np.array(_prose_gaps(prose.tolist()[::-1])[::-1])
     counts = Counter(line.text for line in lines)
-    runs = _run_features(lines, own, prose)
-    features = []
-    above = 0.0
-    gaps_above, gaps_below = _prose_gaps(prose), _prose_gaps(prose[::-1])[::-1]
-    after = {"comments_heading": 0.0, "teaser_heading": 0.0}
-    for index, line in enumerate(lines):
-        row = {**own[index], **runs[index]}
-        for heading, (share, words) in AFTER_HEADING.items():
-            row[f"after_{heading}"] = after[heading]
-            if row.get(heading) and above >= min(words, share * total):
-                after[heading] = 1.0
-        for side, other in (("prev", index - 1), ("next", index + 1)):
-            neighbour = own[other] if 0 <= other < len(lines) else None
-            row[f"{side}_long_sentence"] = neighbour["long_sentence"] if neighbour else 0.0
-            row[f"{side}_log_words"] = neighbour["log_words"] if neighbour else 0.0
-        for window in WINDOWS:
-            near = cumulative[min(len(lines), index + window + 1)] - cumulative[max(0, index - window)]
-            row[f"prose_near_{window}"] = math.log1p(near - prose[index])
-        row["prose_above"] = above / total
-        above += prose[index]
-        row["prose_below"] = (total - above) / total
-        row["prose_between"] = min(above, total - above + prose[index]) / total  # the line's own prose counts
-        row["gap_above"] = gaps_above[index]
-        row["gap_below"] = gaps_below[index]
-        row["repeated"] = float(counts[line.text] > 1)
-        features.append(row)
-    return features
+    columns["repeated"] = np.array([counts[line.text] > 1 for line in lines], dtype=float)
+    return columns
 
 
-def _matrix(features: Sequence[dict[str, float]], names: Sequence[str]) -> np.ndarray:
-    return np.array([[row[name] for name in names] for row in features], dtype=float).reshape(len(features), len(names))
+def feature_matrix(columns: Mapping[str, Sequence[float]], names: Sequence[str]) -> np.ndarray:
+    """The columns named by `names`, in that order, as one matrix (a row per line)."""
+    n = len(next(iter(columns.values()))) if columns else 0
+    return np.column_stack([np.asarray(columns[name], dtype=float) for name in names]).reshape(n, len(names))
 
 
 def tree_scores(x: np.ndarray, model: LineModel) -> np.ndarray:
     """The summed tree outputs (log-odds) for each row of the feature matrix `x`."""
     if not len(x) or not len(model.roots):
         return np.full(len(x), model.baseline)
-    node = np.broadcast_to(model.roots, (len(x), len(model.roots)))
-    lines = np.arange(len(x))[:, None]
+    n, width = x.shape
+    flat = np.ascontiguousarray(x, dtype=float).ravel()
+    row_starts = (np.arange(n) * width)[:, None]
+    children = np.column_stack([model.left, model.right]).ravel()  # node i goes to 2i (left) or 2i + 1
+    node = np.broadcast_to(model.roots, (n, len(model.roots)))
     for _ in range(model.depth):
-        below = x[lines, model.feature[node]] <= model.threshold[node]
-        node = np.where(below, model.left[node], model.right[node])
-    return model.baseline + model.value[node].sum(axis=1)
+        below = flat.take(row_starts + model.feature.take(node)) <= model.threshold.take(node)
+        node = children.take(2 * node + 1 - below)
+    return model.baseline + model.value.take(node).sum(axis=1)
 
 
 def _segments(labels: Sequence[bool]) -> list[tuple[int, int]]:
@@ -297,10 +299,12 @@ def page_features(lines: Sequence[LineLike], scores: np.ndarray) -> np.ndarray:
     ]).astype(float)
 
 
-def body_scores(features: Sequence[dict[str, float]], model: LineModel, lines: Sequence[LineLike] = ()) -> list[float]:
+def body_scores(
+    features: Mapping[str, Sequence[float]], model: LineModel, lines: Sequence[LineLike] = ()
+) -> list[float]:
     """Log-odds that each line is article body (from the second stage when the model has one,
-    which also needs the `lines`)."""
-    x = _matrix(features, model.names)
+    which also needs the `lines`); `features` holds a column per feature name."""
+    x = feature_matrix(features, model.names)
     scores = tree_scores(x, model)
     if model.stage2 is not None:
         scores = tree_scores(np.hstack([x, page_features(lines, scores)]), model.stage2)

@@ -25,11 +25,18 @@ class ChromePatterns:
     def __post_init__(self) -> None:
         object.__setattr__(self, "_long", _first_of(self.line_rules))
         object.__setattr__(self, "_short", _first_of(self.line_rules + self.short_line_rules))
+        object.__setattr__(self, "_teaser", _first_of(self.teaser_headings))
 
     def first_rule(self, text: str, short: bool) -> str | None:
         """The name of the first rule matching all of `text` (`short`: the short-line rules too)."""
         regex, names = self._short if short else self._long
         match = regex.fullmatch(text)
+        return names[int(match.lastgroup[1:])] if match else None
+
+    def first_teaser(self, heading: str) -> str | None:
+        """The name of the first teaser-heading rule matching all of `heading`."""
+        regex, names = self._teaser
+        match = regex.fullmatch(heading)
         return names[int(match.lastgroup[1:])] if match else None
 
 
