@@ -37,10 +37,10 @@ def airflow(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Airflow]:
         pytest.skip(str(error))
 
 
-def _wait_for_run(api: str, dag_id: str, run_id: str, timeout: float = 60) -> dict:
+def _wait_for_run(api: str, dag_id: str, run_id: str, timeout: float = 180) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        run = httpx.get(f"{api}/dags/{dag_id}/dagRuns/{run_id}", timeout=5).json()
+        run = httpx.get(f"{api}/dags/{dag_id}/dagRuns/{run_id}", timeout=30).json()
         if run["state"] in ("success", "failed"):
             return run
         time.sleep(0.5)
@@ -50,7 +50,7 @@ def _wait_for_run(api: str, dag_id: str, run_id: str, timeout: float = 60) -> di
 def _maintenance_run(api: str, timeout: float = 60) -> str:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        runs = httpx.get(f"{api}/dags/archive_maintenance/dagRuns", timeout=5).json()["dag_runs"]
+        runs = httpx.get(f"{api}/dags/archive_maintenance/dagRuns", timeout=30).json()["dag_runs"]
         if runs:
             return runs[0]["dag_run_id"]
         time.sleep(0.5)
@@ -72,7 +72,7 @@ def test_a_triggered_run_is_archived_by_celery_workers_and_schedules_maintenance
 
     run = _wait_for_run(api, "ingest_articles", run_id)
     elapsed = time.monotonic() - started
-    tasks = httpx.get(f"{api}/dags/ingest_articles/dagRuns/{run_id}/taskInstances", timeout=5).json()["task_instances"]
+    tasks = httpx.get(f"{api}/dags/ingest_articles/dagRuns/{run_id}/taskInstances", timeout=30).json()["task_instances"]
     states = sorted((t["task_id"], t["map_index"], t["state"]) for t in tasks)
     assert run["state"] == "success", f"{states}\n{airflow.log('worker')}"
     assert states == [("capture_and_clean", i, "success") for i in range(3)] + [
