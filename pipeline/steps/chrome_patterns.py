@@ -40,7 +40,7 @@ class ChromePatterns:
         A line in which no wildcard-led branch can match (see `_quick_path`) is judged by the
         other branches alone, sparing the backtracking of the leading wildcards."""
         hint, quick = self._short_quick if short else self._long_quick
-        regex, names = (self._short if short else self._long) if hint.search(text) else quick
+        regex, names = (self._short if short else self._long) if hint.found(text) else quick
         match = regex.fullmatch(text)
         return names[int(match.lastgroup[1:])] if match else None
 
@@ -72,9 +72,73 @@ def _quick_path(
     branch ".{a,b}R" matches all of a line only if R matches some part of it), and the rules
     without their wildcard-led branches (rules left with none dropped), tried in order."""
     rests = [rest for name, _ in rules for branch in branches[name] if (rest := _after_wildcard(branch)) is not None]
-    hint = _alternation(rests) if rests else re.compile("(?!)")
+    hint = _Hint(rests)
     others = [(name, [b for b in branches[name] if _after_wildcard(b) is None]) for name, _ in rules]
     return hint, _first_of(tuple((name, _alternation(kept)) for name, kept in others if kept))
+
+
+# the characters that match an ASCII letter case-insensitively without lower-casing to it
+# (tests/test_chrome_patterns.py checks the list)
+CASE_FOLDS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+class _Hint:
+    """Finds, in every line where one of `regexes` matches somewhere, that it may: by the words
+    one of them needs (`required_words`) in the lower-cased line, or by a search of those that
+    need none."""
+
+    def __init__(self, regexes: list[str]) -> None:
+        needs = [(regex, required_words(regex)) for regex in regexes]
+        self.words = tuple(word for _, words in needs for word in words or ())
+        self.rest = _alternation([regex for regex, words in needs if words is None] or ["(?!)"])
+
+    def found(self, text: str) -> bool:
+        lowered = (text if text.isascii() else text.translate(CASE_FOLDS)).lower()
+        return any(word in lowered for word in self.words) or self.rest.search(text) is not None
+
+
+# a literal word in a rule: ASCII lower-case letters and spaces, or Han characters (which have no case)
+LITERAL = "[a-z \u4e00-\u9fff]+"
+# a group of literal alternatives, each maybe ending in "s?" or "\w*" ("(cookies?|consent)")
+LITERAL_GROUP = re.compile(f"\\((?P<alts>{LITERAL}(?:s\\?|\\\\w\\*)?(?:\\|{LITERAL}(?:s\\?|\\\\w\\*)?)*)\\)")
+LITERAL_RUN = re.compile(f"{LITERAL}")
+QUANTIFIERS = "?*+{"
+
+
+def required_words(regex: str) -> tuple[str, ...] | None:
+    """Words (lower case) one of which every match of `regex` (case-insensitive) holds, read off
+    its opening: a group of literal alternatives (not made optional by a quantifier) or a literal
+    run, after an optional "\\b". None
+    when the opening is none of these, or when `regex` may hold a "|" outside every group (a
+    match could then skip the opening)."""
+    if _top_level_bar(regex):
+        return None
+    body = regex.removeprefix("\\b")
+    group = LITERAL_GROUP.match(body)
+    if group and body[group.end() : group.end() + 1] not in tuple(QUANTIFIERS):
+        return tuple(alt.removesuffix("s?").removesuffix("\\w*") for alt in group["alts"].split("|"))
+    run = LITERAL_RUN.match(body)
+    if not run:
+        return None
+    word = run.group()[:-1] if body[run.end() : run.end() + 1] in tuple(QUANTIFIERS) else run.group()
+    return (word,) if len(word.strip()) >= 3 else None
+
+
+def _top_level_bar(regex: str) -> bool:
+    """Whether `regex` may hold a "|" outside every group (True also when unsure: a character
+    class opening with "]")."""
+    bare = re.sub(r"\\.", "", regex)  # escapes out (none of them is a bar or a bracket)
+    if re.search(r"\[\^?\]", bare):
+        return True
+    bare = re.sub(r"\[[^\]]*\]", "", bare)  # character classes out
+    if "[" in bare or "]" in bare:
+        return True
+    depth = 0
+    for char in bare:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "|" and depth == 0:
+            return True
+    return False
 
 
 def _alternation(regexes: list[str]) -> re.Pattern[str]:
