@@ -1,7 +1,8 @@
-"""A stand-in for the chrome step's line record in tests: its text and word count."""
+"""A stand-in for the chrome step's line record in tests: its text, word count and \\w+ runs."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -12,3 +13,7 @@ class Line:
     @property
     def words(self) -> int:
         return len(self.text.split())
+
+    @property
+    def tokens(self) -> list[str]:
+        return re.findall(r"\w+", self.text)

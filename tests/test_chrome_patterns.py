@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 
-from pipeline.steps.chrome_patterns import DEFAULT_PATH, load_chrome_patterns
+from pipeline.steps.chrome_patterns import CASE_FOLDS, DEFAULT_PATH, load_chrome_patterns, required_words
 
 
 def rule_of(text: str) -> str | None:
@@ -38,3 +39,35 @@ def test_breadcrumbs_glued_or_separated() -> None:
 def test_byline_names_the_author() -> None:
     match = load_chrome_patterns().byline.match("By Jane Doe")
     assert match and match.group("author") == "Jane Doe"
+
+
+def test_the_words_a_rule_needs() -> None:
+    assert required_words(r"\b(cookies?|consent)\b.*") == ("cookie", "consent")
+    assert required_words(r"\blicen[cs]e (no\.?|number)") == ("licen",)
+    assert required_words("hotlines?") == ("hotline",)
+    assert required_words(r"\b(cookies?|consent)?\b.*") is None  # the group may match nothing
+    assert required_words(r"\b(cookies|consent)x|y") is None  # a match may skip the group
+    assert required_words(r"[]|](cookies|consent)") is None
+    assert required_words(r"/\s*(getty|ap)") is None
+
+
+def test_case_folds_cover_every_character_matching_a_required_word() -> None:
+    patterns = load_chrome_patterns()
+    needed = {char for hint in (patterns._short_quick[0], patterns._long_quick[0]) for word in hint.words
+              for char in word}
+    every = "".join(map(chr, range(0x110000)))
+    for char in needed:
+        for match in re.findall(re.escape(char), every, re.IGNORECASE):
+            assert match.translate(CASE_FOLDS).lower() == char, (char, match)
+
+
+def test_first_rule_equals_the_full_alternation() -> None:
+    patterns = load_chrome_patterns()
+    lines = ["We use cookies to improve your browsing", "Sign up for our newsletter", "ſubscribe now, it is free",
+             "The council met on Tuesday.", "Photo: Jane Doe/Getty Images", "© 2024 Example Media", "KELVIN ＫK",
+             "All rights reserved.", "Copyright notice: all rights reſerved", "许可证编号 12345"]
+    for text in lines:
+        for short in (False, True):
+            regex, names = patterns._short if short else patterns._long
+            match = regex.fullmatch(text)
+            assert patterns.first_rule(text, short) == (names[int(match.lastgroup[1:])] if match else None)

@@ -50,13 +50,14 @@ HINT_NAMES = ("pattern_rule", "teaser_heading", "comments_heading", "bullet", "o
 
 @dataclass(frozen=True, slots=True)
 class Line:
-    """One line of the input: its span (line terminator included) and its stripped text without
-    invisible characters."""
+    """One line of the input: its span (line terminator included), its stripped text without
+    invisible characters, its word count and its \\w+ runs."""
 
     start: int
     end: int
     text: str
     words: int
+    tokens: list[str]
 
 
 def split_lines(text: str) -> list[Line]:
@@ -65,13 +66,15 @@ def split_lines(text: str) -> list[Line]:
     for match in re.finditer(r"[^\n]*\n|[^\n]+$", text):
         raw = match.group()
         stripped = (raw if raw.isascii() else INVISIBLE.sub("", raw)).strip()  # the invisible ones are not ASCII
-        lines.append(Line(match.start(), match.end(), stripped, count_words(stripped)))
+        tokens = TOKEN.findall(stripped)
+        lines.append(Line(match.start(), match.end(), stripped, count_words(stripped, tokens), tokens))
     return lines
 
 
-def count_words(text: str) -> int:
-    """Words of `text`: its \\w+ runs, and more for runs of Han characters or kana."""
-    words = len(TOKEN.findall(text))
+def count_words(text: str, tokens: list[str] | None = None) -> int:
+    """Words of `text`: its \\w+ runs (`tokens`, when already found), and more for runs of Han
+    characters or kana."""
+    words = len(TOKEN.findall(text) if tokens is None else tokens)
     return words if text.isascii() else words + len(HAN.findall(text)) // 2 + len(KANA.findall(text)) // 3
 
 

@@ -22,7 +22,6 @@ from typing import Protocol
 import numpy as np
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "chrome_model.json"
-TOKEN = re.compile(r"\w+")
 SENTENCE_END = re.compile(r"[.!?…。！？]['\"”’)\]」』）]*$")  # full-width stops for Chinese and Japanese
 CLAUSE_END = re.compile(r"[:;,：；，、]$")
 COMMA = re.compile(r"[,，、]")
@@ -47,6 +46,7 @@ SKELETON_WORD = re.compile(r"[^\W\d_]+")
 class LineLike(Protocol):
     text: str
     words: int
+    tokens: Sequence[str]  # the text's \\w+ runs
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,8 +71,7 @@ class LineModel:
 
 def _own(line: LineLike) -> tuple[float, ...]:
     """Features of the line on its own, in the order of OWN_NAMES."""
-    text, words = line.text, line.words
-    tokens = TOKEN.findall(text)
+    text, words, tokens = line.text, line.words, line.tokens
     alpha = list(itertools.filterfalse(str.isdigit, tokens))
     sentence = bool(SENTENCE_END.search(text))
     return (
@@ -270,7 +269,7 @@ def page_features(lines: Sequence[LineLike], scores: np.ndarray) -> np.ndarray:
     distance = np.where(index < first, -np.log1p(np.maximum(0, first - index)), np.log1p(np.maximum(0, index - last)))
     title = next((i for i in range(first - 1, max(-1, first - 1 - TITLE_LOOKBACK), -1)
                   if 3 <= lines[i].words <= 30 and not lines[i].text.endswith(".")), None)
-    words = [{t.lower() for t in TOKEN.findall(line.text) if len(t) > 2} for line in lines]
+    words = [{t.lower() for t in line.tokens if len(t) > 2} for line in lines]
     title_words = Counter(words[title]) if title is not None else Counter()
     block_words: Counter = Counter()
     for i in range(first, last + 1):

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+WILDCARD_LEAD = re.compile(r"\.(?:\*|\{\d*,?\d*\})(?![?+*{])")
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "chrome_patterns.toml"
 
 
@@ -22,14 +24,23 @@ class ChromePatterns:
     breadcrumb: re.Pattern[str]
     byline: re.Pattern[str]
 
+    branches: Mapping[str, tuple[str, ...]]  # each line or short-line rule's regexes as written
+
     def __post_init__(self) -> None:
+        short = self.line_rules + self.short_line_rules
         object.__setattr__(self, "_long", _first_of(self.line_rules))
-        object.__setattr__(self, "_short", _first_of(self.line_rules + self.short_line_rules))
+        object.__setattr__(self, "_short", _first_of(short))
+        object.__setattr__(self, "_long_quick", _quick_path(self.line_rules, self.branches))
+        object.__setattr__(self, "_short_quick", _quick_path(short, self.branches))
         object.__setattr__(self, "_teaser", _first_of(self.teaser_headings))
 
     def first_rule(self, text: str, short: bool) -> str | None:
-        """The name of the first rule matching all of `text` (`short`: the short-line rules too)."""
-        regex, names = self._short if short else self._long
+        """The name of the first rule matching all of `text` (`short`: the short-line rules too).
+
+        A line in which no wildcard-led branch can match (see `_quick_path`) is judged by the
+        other branches alone, sparing the backtracking of the leading wildcards."""
+        hint, quick = self._short_quick if short else self._long_quick
+        regex, names = (self._short if short else self._long) if hint.found(text) else quick
         match = regex.fullmatch(text)
         return names[int(match.lastgroup[1:])] if match else None
 
@@ -45,6 +56,89 @@ def _first_of(rules: tuple[tuple[str, re.Pattern[str]], ...]) -> tuple[re.Patter
     group that matches names the first rule that does), and the rule names by group."""
     joined = "|".join(f"(?P<r{i}>{regex.pattern})" for i, (_, regex) in enumerate(rules))
     return re.compile(joined, re.IGNORECASE), [name for name, _ in rules]
+
+
+def _after_wildcard(branch: str) -> str | None:
+    """The rest of a branch that opens with "." and a greedy quantifier (".*", ".{0,80}");
+    None for any other branch."""
+    lead = WILDCARD_LEAD.match(branch)
+    return branch[lead.end() :] if lead else None
+
+
+def _quick_path(
+    rules: tuple[tuple[str, re.Pattern[str]], ...], branches: Mapping[str, tuple[str, ...]]
+) -> tuple[re.Pattern[str], tuple[re.Pattern[str], list[str]]]:
+    """A search regex that finds something in every line a wildcard-led branch matches whole (a
+    branch ".{a,b}R" matches all of a line only if R matches some part of it), and the rules
+    without their wildcard-led branches (rules left with none dropped), tried in order."""
+    rests = [rest for name, _ in rules for branch in branches[name] if (rest := _after_wildcard(branch)) is not None]
+    hint = _Hint(rests)
+    others = [(name, [b for b in branches[name] if _after_wildcard(b) is None]) for name, _ in rules]
+    return hint, _first_of(tuple((name, _alternation(kept)) for name, kept in others if kept))
+
+
+# the characters that match an ASCII letter case-insensitively without lower-casing to it
+# (tests/test_chrome_patterns.py checks the list)
+CASE_FOLDS = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+class _Hint:
+    """Finds, in every line where one of `regexes` matches somewhere, that it may: by the words
+    one of them needs (`required_words`) in the lower-cased line, or by a search of those that
+    need none."""
+
+    def __init__(self, regexes: list[str]) -> None:
+        needs = [(regex, required_words(regex)) for regex in regexes]
+        self.words = tuple(word for _, words in needs for word in words or ())
+        self.rest = _alternation([regex for regex, words in needs if words is None] or ["(?!)"])
+
+    def found(self, text: str) -> bool:
+        lowered = (text if text.isascii() else text.translate(CASE_FOLDS)).lower()
+        return any(word in lowered for word in self.words) or self.rest.search(text) is not None
+
+
+# a literal word in a rule: ASCII lower-case letters and spaces, or Han characters (which have no case)
+LITERAL = "[a-z \u4e00-\u9fff]+"
+# a group of literal alternatives, each maybe ending in "s?" or "\w*" ("(cookies?|consent)")
+LITERAL_GROUP = re.compile(f"\\((?P<alts>{LITERAL}(?:s\\?|\\\\w\\*)?(?:\\|{LITERAL}(?:s\\?|\\\\w\\*)?)*)\\)")
+LITERAL_RUN = re.compile(f"{LITERAL}")
+QUANTIFIERS = "?*+{"
+
+
+def required_words(regex: str) -> tuple[str, ...] | None:
+    """Words (lower case) one of which every match of `regex` (case-insensitive) holds, read off
+    its opening: a group of literal alternatives (not made optional by a quantifier) or a literal
+    run, after an optional "\\b". None
+    when the opening is none of these, or when `regex` may hold a "|" outside every group (a
+    match could then skip the opening)."""
+    if _top_level_bar(regex):
+        return None
+    body = regex.removeprefix("\\b")
+    group = LITERAL_GROUP.match(body)
+    if group and body[group.end() : group.end() + 1] not in tuple(QUANTIFIERS):
+        return tuple(alt.removesuffix("s?").removesuffix("\\w*") for alt in group["alts"].split("|"))
+    run = LITERAL_RUN.match(body)
+    if not run:
+        return None
+    word = run.group()[:-1] if body[run.end() : run.end() + 1] in tuple(QUANTIFIERS) else run.group()
+    return (word,) if len(word.strip()) >= 3 else None
+
+
+def _top_level_bar(regex: str) -> bool:
+    """Whether `regex` may hold a "|" outside every group (True also when unsure: a character
+    class opening with "]")."""
+    bare = re.sub(r"\\.", "", regex)  # escapes out (none of them is a bar or a bracket)
+    if re.search(r"\[\^?\]", bare):
+        return True
+    bare = re.sub(r"\[[^\]]*\]", "", bare)  # character classes out
+    if "[" in bare or "]" in bare:
+        return True
+    depth = 0
+    for char in bare:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "|" and depth == 0:
+            return True
+    return False
 
 
 def _alternation(regexes: list[str]) -> re.Pattern[str]:
@@ -70,6 +164,7 @@ def parse_chrome_patterns(data: dict) -> ChromePatterns:
         teaser_headings=tuple(
             (name, _alternation(regexes)) for name, regexes in data["teaser_heading"].items()
         ),
+        branches={name: tuple(regexes) for name, regexes in (data["line"] | data["short_line"]).items()},
         breadcrumb=_breadcrumb(data["navigation"]["words"], data["navigation"]["separators"]),
         byline=re.compile(
             "^(?:" + "|".join(map(re.escape, data["byline"]["prefixes"])) + ")\\s+(?P<author>.+)$",
