@@ -1,6 +1,6 @@
 """Grid search of the decoder margins, the use of the reversal table's pairs, the pooling of a pair's
-evidence over a document, the correlative cue and the article cue, on the tuning half only (the held-out
-half is never read).
+evidence over a document and over a quotation, single quoted words, the correlative cue and the article
+cue, on the tuning half only (the held-out half is never read).
 
     python -m bench.spin_tune
 """
@@ -17,6 +17,7 @@ GRID = [(True, 1.5, 0.9), (True, 2.0, 1.0), (True, 2.5, 1.2)]
 QUOTED = [None, 2.0, 4.0, 6.0, 8.0, 8.5, 9.0]  # extra margin of learned phrases inside quotations (None: never there)
 POOLED = [(1.5, 0.0), (2.0, 0.5), (2.5, 0.5), (2.5, 1.0), (2.5, 1.5), (3.0, 2.0)]  # (learned margin, pooled share)
 ARTICLE = [0.0, 0.5, 1.0, 2.0, 3.0, 4.0, 6.0]  # evidence for restoring a/an agreement, against breaking it
+QUOTATION = [0.0, 0.5, 1.0, 1.5, 2.0]  # share of a quotation's other spun phrases' gains a quoted phrase counts
 CORRELATIVE = [(0.0, 4), (2.0, 4), (3.0, 4), (4.0, 4), (6.0, 4), (3.0, 3), (3.0, 5), (3.0, 6)]  # (evidence, window)
 
 
@@ -35,6 +36,12 @@ def main() -> None:
         margins = Margins(quoted_phrases=extra is not None, quoted=extra or 0.0)
         scores = evaluate(spun, DespinSettings(margins=margins), lexicons[True])
         print(f"quoted={extra} restored={scores.restored_share:.4f} wrong/100={scores.wrong_per_100:.4f}", flush=True)
+    for share in QUOTATION:
+        for words in (False, True):
+            margins = Margins(quotation=share, quoted_words=words)
+            scores = evaluate(spun, DespinSettings(margins=margins), lexicons[True])
+            print(f"quotation={share} quoted_words={words} restored={scores.restored_share:.4f} "
+                  f"wrong/100={scores.wrong_per_100:.4f}", flush=True)
     for learned, share in POOLED:
         scores = evaluate(spun, DespinSettings(margins=Margins(learned=learned, pooled=share)), lexicons[True])
         print(f"learned={learned} pooled={share} restored={scores.restored_share:.4f} "

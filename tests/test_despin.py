@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,7 +30,7 @@ SEED_TEXT = SEED_002.read_text(encoding="utf-8")
 SETTINGS = DespinSettings()
 _REASON = re.compile(
     r"source=(learned|thesaurus) provenance=\S+ prior=[\d.e-]+ spun=-?[\d.]+ original=-?[\d.]+ "
-    r"margin=-?[\d.]+ required=[\d.]+ pooled=[\d.]+ cue=-?[\d.]+ lm=\w+"
+    r"margin=-?[\d.]+ required=[\d.]+ pooled=[\d.]+ cue=-?[\d.]+ quotation=[\d.]+ lm=\w+"
 )
 
 
@@ -50,7 +51,7 @@ def test_seed_002_is_detected_and_moves_towards_its_original_wording():
     words = len(re.findall(r"\w+", original))
     assert result.repaired and result.score > 3 * SETTINGS.detector.threshold
     assert 100 * word_edits(SEED_TEXT, original) / words > 3.5
-    assert 100 * word_edits(result.text, original) / words <= 1.9
+    assert 100 * word_edits(result.text, original) / words <= 1.0
 
 
 def test_seed_002_evidence_names_pairs_and_table_rows():
@@ -72,7 +73,7 @@ def test_same_spinner_on_held_out_articles_quality_floor():
     spun = [spin_like_seed002(n, t) for n, t in articles().items() if half(n) == "held-out"]
     scores = evaluate(spun, SETTINGS)
     assert scores.phrases > 1000
-    assert scores.restored_share >= 0.62
+    assert scores.restored_share >= 0.65
     assert scores.wrong_per_100 <= 0.05
 
 
@@ -107,9 +108,9 @@ def test_spun_phrases_are_restored_in_context():
 
 
 def test_quotations_urls_and_names_are_guarded():
-    text = SPUN + "He said: “we are within the area, fairly than outside.” See https://x.org/within-the-area. "
+    text = SPUN + "He said: “we are fairly than outside.” See https://x.org/within-the-area. "
     result = despin_text(text + "Fairly Than Ltd is a firm.")
-    assert "“we are within the area, fairly than outside.”" in result.text
+    assert "“we are fairly than outside.”" in result.text
     assert "https://x.org/within-the-area" in result.text
     assert "Fairly Than Ltd" in result.text
 
@@ -182,16 +183,36 @@ def test_hand_spun_samples_are_detected_and_their_clean_versions_untouched(folde
         assert word_edits(result.text, clean) < word_edits(spun, clean), clean_path.name
 
 
-def test_inside_a_quotation_only_learned_phrases_of_two_words_or_more_may_repair():
+def test_inside_a_quotation_only_learned_pairs_repair_and_single_words_only_when_allowed():
     rows = [PairRow("within the", "in the", 0.8, 1, "t"), PairRow("posh", "complex", 0.8, 1, "t")]
     lexicon = build_lexicon(rows, {}, "test")
     text = "It is a posh interplay within the area. " * 6 + "He said: “a posh interplay within the area.”"
-    free = despin_text(text, DespinSettings(margins=Margins(quoted=0.0)), lexicon)
-    assert "It is a complex interplay in the area." in free.text
-    assert free.text.endswith("“a posh interplay in the area.”")
-    assert despin_text(text, SETTINGS, lexicon).text.endswith("“a posh interplay within the area.”")  # larger margin
+    alone = Margins(quoted=0.0, quotation=0.0)
+    phrases = despin_text(text, DespinSettings(margins=replace(alone, quoted_words=False)), lexicon)
+    assert "It is a complex interplay in the area." in phrases.text
+    assert phrases.text.endswith("“a posh interplay in the area.”")
+    words = despin_text(text, DespinSettings(margins=alone), lexicon)
+    assert words.text.endswith("“a complex interplay in the area.”")
+    larger = DespinSettings(margins=replace(SETTINGS.margins, quotation=0.0))
+    assert despin_text(text, larger, lexicon).text.endswith("“a posh interplay within the area.”")
     never = despin_text(text, DespinSettings(margins=Margins(quoted_phrases=False, quoted=0.0)), lexicon)
     assert never.text.endswith("“a posh interplay within the area.”")
+
+
+def test_a_quotation_holding_several_spun_phrases_counts_their_evidence_together():
+    rows = [PairRow("within the", "in the", 0.8, 1, "t"), PairRow("fairly than", "rather than", 0.8, 1, "t")]
+    lexicon = build_lexicon(rows, {}, "test")
+    body = "It is a firm within the area, fairly than a shop. " * 6
+    one = body + "He said: “we are within the area.”"
+    assert despin_text(one, SETTINGS, lexicon).text.endswith("“we are within the area.”")  # the speaker's words
+    several = body + "He said: “we are within the area, fairly than outside.”"
+    result = despin_text(several, SETTINGS, lexicon)
+    assert result.text.endswith("“we are in the area, rather than outside.”")
+    quoted = [e for e in result.edits if e.start > len(body)]
+    assert len(quoted) == 2
+    assert all(float(re.search(r"quotation=(\S+)", e.reason).group(1)) > 0 for e in quoted)
+    alone = DespinSettings(margins=replace(SETTINGS.margins, quotation=0.0))
+    assert despin_text(several, alone, lexicon).text.endswith("“we are within the area, fairly than outside.”")
 
 
 def test_a_candidate_completing_a_correlative_pair_gains_and_one_breaking_it_loses():

@@ -8,12 +8,14 @@ in one document, each time fitting better than its spun form, counts the other o
 towards each one's margin (`pooled`). A candidate that completes a correlative pair (both … and) gains
 `Margins.correlative`, one that breaks such a pair loses it; one that restores the agreement of an
 indefinite article with the next word ("a outstanding" → "a prominent") gains `Margins.article`, one that
-breaks it loses it (`cues`).
+breaks it loses it (`cues`). Inside a quotation a candidate needs `Margins.quoted` more, less what the
+quotation's other spun phrases show (`quoted_pooled`): a speaker's own wording rarely holds several.
 """
 
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 
 from pipeline.despin.cues import ARTICLES, OPENERS, article_agreement, correlative
@@ -38,6 +40,8 @@ class Margins:
     correlative: float = 3.0  # evidence for completing a correlative pair (both … and), against breaking one (tuned)
     correlative_window: int = 5  # the partner within this many words after the span (tuned with `correlative`)
     article: float = 2.0  # evidence for restoring a/an agreement with the next word, against breaking it
+    quotation: float = 1.5  # share of the other phrases' gains in one quotation a quoted phrase counts as its own
+    quoted_words: bool = True  # single learned words may repair inside quotations too (with the quotation's margin)
 
     def required(self, lexicon: Lexicon, spun: tuple[str, ...], candidate: Candidate) -> float:
         base = self.learned if candidate.source == "learned" else self.thesaurus
@@ -56,6 +60,12 @@ class Option:
     required: float
     pooled: float = 0.0  # evidence of the pair's other occurrences in the document, counted towards the margin
     cue: float = 0.0  # evidence of grammatical cues beyond the bigram context (`cues`), counted towards the margin
+    quotation: float = 0.0  # evidence of the other spun phrases in the same quotation, counted towards the margin
+
+    @property
+    def evidence(self) -> float:
+        """What counts towards the margin besides the gain."""
+        return self.pooled + self.cue + self.quotation
 
     @property
     def gain(self) -> float:
@@ -66,7 +76,10 @@ def options(run: list[Word], lexicon: Lexicon, model: LanguageModel, margins: Ma
     """Every candidate for an editable span of the run, scored with the run's own words around it."""
     keys = [w.key for w in run]
     found = []
+    prefixes = lexicon.prefixes
     for first in range(len(run)):
+        if (keys[first],) not in prefixes and not keys[first].endswith("'s"):  # most words start no spun form
+            continue
         guarded = False  # the span holds quoted words: only learned phrases of two words or more may take it
         for length in range(1, min(lexicon.longest, len(run) - first) + 1):
             word = run[first + length - 1]
@@ -86,7 +99,7 @@ def options(run: list[Word], lexicon: Lexicon, model: LanguageModel, margins: Ma
             opens = not OPENERS.isdisjoint(spun)
             article = previous in ARTICLES or not ARTICLES.isdisjoint(spun)
             for candidate in candidates:
-                if guarded and (length < 2 or candidate.source != "learned"):
+                if guarded and ((length < 2 and not margins.quoted_words) or candidate.source != "learned"):
                     continue
                 fit = model.score(previous, candidate.words, following)
                 score = margins.lm_weight * fit + math.log(candidate.prior)
@@ -147,6 +160,51 @@ def pooled(word_runs: list[list[Word]], found: list[list[Option]], margins: Marg
     return result
 
 
+def quoted_pooled(quotes: list[tuple[int, int]], word_runs: list[list[Word]], found: list[list[Option]],
+                  margins: Margins) -> list[list[Option]]:
+    """The options with quoted words credited with the other spun phrases of their quotation: each quoted
+    option counts `margins.quotation` times the summed gains of the quotation's other learned phrases that
+    fit better than their spun form (the best of each, not overlapping it), never more than the extra margin
+    a quotation requires. One spun-looking phrase in a quotation is the speaker's wording; several are a
+    spinner's."""
+    if not margins.quotation or not quotes:
+        return found
+    starts = [start for start, _end in quotes]
+
+    def quotation_of(run: list[Word], option: Option) -> int | None:
+        words = run[option.first : option.first + option.length]
+        if all(w.editable for w in words):
+            return None
+        index = bisect_right(starts, next(w.start for w in words if not w.editable)) - 1
+        return index if index >= 0 else None
+
+    spans: dict[int, list[tuple[float, int, int]]] = {}  # quotation → (gain, start, end) of its best phrases
+    for run, run_options in zip(word_runs, found, strict=True):
+        for option in run_options:
+            if option.candidate.source != "learned" or option.gain <= 0:
+                continue
+            if (index := quotation_of(run, option)) is not None:
+                start, end = run[option.first].start, run[option.first + option.length - 1].end
+                spans.setdefault(index, []).append((option.gain, start, end))
+    chosen: dict[int, list[tuple[float, int, int]]] = {}
+    for index, candidates in spans.items():
+        for gain, start, end in sorted(candidates, reverse=True):
+            if all(end <= a or b <= start for _g, a, b in chosen.get(index, [])):
+                chosen.setdefault(index, []).append((gain, start, end))
+    result = []
+    for run, run_options in zip(word_runs, found, strict=True):
+        adjusted = []
+        for option in run_options:
+            index = quotation_of(run, option)
+            if index is not None and index in chosen:
+                start, end = run[option.first].start, run[option.first + option.length - 1].end
+                others = sum(g for g, a, b in chosen[index] if b <= start or end <= a)
+                option = replace(option, quotation=min(margins.quotation * others, margins.quoted))
+            adjusted.append(option)
+        result.append(adjusted)
+    return result
+
+
 def decode(run: list[Word], found: list[Option], model: LanguageModel, lm_weight: float = 1.0) -> list[Option]:
     """The options of the best path through the run (Viterbi over the last word written)."""
     keys = [w.key for w in run]
@@ -162,7 +220,7 @@ def decode(run: list[Word], found: list[Option], model: LanguageModel, lm_weight
             for option in starting.get(i, ()):
                 words = option.candidate.words
                 value = (score + lm_weight * model.score(last, words, None) + math.log(option.candidate.prior)
-                         - option.required + option.pooled + option.cue)
+                         - option.required + option.evidence)
                 _relax(best[i + option.length], words[-1], value, (option, chosen))
     _score, chosen = max(best[-1].values(), key=lambda v: v[0])
     path = []
@@ -205,7 +263,7 @@ def extended(run: list[Word], path: list[Option], found: list[Option], model: La
             if not _extends(option, chosen) or any(_overlap(option, other) for other in path if other is not chosen):
                 continue
             scored = rescore(run, path, option, model, lm_weight)
-            surplus = scored.gain + option.pooled + option.cue - option.required
+            surplus = scored.gain + option.evidence - option.required
             if surplus >= 0 and (best_surplus is None or surplus > best_surplus):
                 best, best_surplus = option, surplus
         result.append(best)

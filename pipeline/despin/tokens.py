@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*(?:-[^\W_]+(?:['’][^\W_]+)*)*")
 _JOINER = re.compile(r"[ \t\u00a0]+")  # only spaces between two words keep them in one run
 _SENTENCE_END = re.compile(r"(?:^|[.!?:\n][\"”’)\]]*\s*)$")
+_STOP = re.compile(r"[.!?:\n]")
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\S+\.(?:com|org|net|gov|io)\b\S*")
 _CODE_LINE = re.compile(r"^.*(?:[{};]\s*$|`|\w\(\)|\s[=<>]=?\s|^\s{4,}\S).*$", re.MULTILINE)
 _PRONOUN_I = re.compile(r"I(?:['’](?:m|ve|d|ll))?")  # capitalised everywhere, yet not a name
 _QUOTED = re.compile(r"“[^“”\n]{1,600}”|\"[^\"\n]{1,600}\"")
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+class Word(NamedTuple):
     """One word: its place in the text, its text, its lower-case form for lookups, and whether
     a repair may replace it (not a name, acronym or number, not in a quotation, URL or code; the pronoun
     "I" is no name)."""
@@ -40,7 +40,8 @@ def protected_spans(text: str) -> list[tuple[int, int]]:
     return [m.span() for pattern in (_QUOTED, _URL, _CODE_LINE) for m in pattern.finditer(text)]
 
 
-def _quotations(text: str) -> list[tuple[int, int]]:
+def quotations(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of every quotation."""
     return [m.span() for m in _QUOTED.finditer(text)]
 
 
@@ -67,18 +68,21 @@ class _Cover:
 def runs(text: str) -> list[list[Word]]:
     """The words of `text` in runs separated by punctuation or line breaks."""
     spans = protected_spans(text)
-    quotes = set(_quotations(text))
+    quotes = set(quotations(text))
     protected = _Cover(spans)
     unquoted = _Cover([s for s in spans if s not in quotes])  # URLs and code: no phrase may cross them
+    joined, stop, sentence_end = _JOINER.fullmatch, _STOP.search, _SENTENCE_END.search
     result: list[list[Word]] = []
     current: list[Word] = []
     previous_end = 0
     for match in _WORD.finditer(text):
         start, end = match.span()
-        if current and not _JOINER.fullmatch(text, previous_end, start):
+        if current and not joined(text, previous_end, start):
             result.append(current)
             current = []
-        at_start = _SENTENCE_END.search(text[max(0, start - 6) : start]) is not None
+        # a sentence ends only at a stop between the two words: most words need no look-behind
+        at_start = start == 0 or (stop(text, previous_end, start) is not None
+                                  and sentence_end(text[max(0, start - 6) : start]) is not None)
         current.append(_word(match.group(), start, end, at_start, protected, unquoted))
         previous_end = end
     if current:
@@ -87,10 +91,11 @@ def runs(text: str) -> list[list[Word]]:
 
 
 def _word(token: str, start: int, end: int, at_start: bool, protected_cover: _Cover, unquoted: _Cover) -> Word:
-    capitalised = token[:1].isupper() and not at_start and not _PRONOUN_I.fullmatch(token)
+    initial = token[0]
+    capitalised = initial.isupper() and not at_start and not _PRONOUN_I.fullmatch(token)
     acronym = len(token) > 1 and token.isupper()
     protected = protected_cover.overlaps(start, end)
-    plain = token[:1].isalpha() and not (capitalised or acronym)
+    plain = initial.isalpha() and not (capitalised or acronym)
     editable = plain and not protected
     quoted = plain and protected and not unquoted.overlaps(start, end)
-    return Word(start, end, token, word_key(token), editable, at_start, quoted)
+    return Word(start, end, token, token.lower().replace("’", "'"), editable, at_start, quoted)

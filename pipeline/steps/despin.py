@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipeline.config import CleanConfig
-from pipeline.despin.decoder import Margins, Option, decode, extended, options, pooled, rescore
+from pipeline.despin.decoder import Margins, Option, decode, extended, options, pooled, quoted_pooled, rescore
 from pipeline.despin.detector import DetectorSettings, Evidence, evidence_of, scores_by_kind
 from pipeline.despin.language_model import LanguageModel, archive_model, packaged_model
 from pipeline.despin.lexicon import Lexicon, load_lexicon
-from pipeline.despin.tokens import Word, runs
+from pipeline.despin.tokens import Word, quotations, runs
 from pipeline.edits import apply_edits
 from pipeline.record import Article, Edit
 from pipeline.spin_table import SpinRule, load_spin_table
@@ -45,7 +45,8 @@ class Decision:
         o = self.option
         return (f"source={o.candidate.source} provenance={o.candidate.provenance} prior={o.candidate.prior:.3g} "
                 f"spun={o.spun_score:.2f} original={o.original_score:.2f} margin={o.gain:.2f} "
-                f"required={o.required:.2f} pooled={o.pooled:.2f} cue={o.cue:.2f} lm={model.fingerprint}")
+                f"required={o.required:.2f} pooled={o.pooled:.2f} cue={o.cue:.2f} quotation={o.quotation:.2f} "
+                f"lm={model.fingerprint}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +79,8 @@ def despin_text(text: str, settings: DespinSettings = DespinSettings(), lexicon:
     # a source's candidates are used only where that kind of evidence is over the threshold
     allowed = {kind for kind, value in by_kind.items() if value > settings.detector.threshold} or set(by_kind)
     decisions = []
-    for run, run_options in zip(word_runs, pooled(word_runs, found, settings.margins), strict=True):
+    weighed = quoted_pooled(quotations(text), word_runs, pooled(word_runs, found, settings.margins), settings.margins)
+    for run, run_options in zip(word_runs, weighed, strict=True):
         usable = [o for o in run_options if o.candidate.source in allowed]
         if usable:
             decisions += _decide(text, run, usable, model, settings.margins.lm_weight, explain)
