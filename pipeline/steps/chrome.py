@@ -9,8 +9,8 @@ Viterbi labelling decides body or chrome. Pattern-matched lines always go."""
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterable
-from dataclasses import dataclass
+from collections.abc import Container, Iterable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -48,8 +48,7 @@ HINT_NAMES = ("pattern_rule", "teaser_heading", "comments_heading", "bullet", "o
               "link_list", "line_value")
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
     """One line of the input: its span (line terminator included), its stripped text without
     invisible characters, its word count and its \\w+ runs."""
 
@@ -63,12 +62,27 @@ class Line:
 def split_lines(text: str) -> list[Line]:
     """The lines of `text`, split at "\\n" only, each span ending after its terminator."""
     lines = []
-    for match in re.finditer(r"[^\n]*\n|[^\n]+$", text):
-        raw = match.group()
-        stripped = (raw if raw.isascii() else INVISIBLE.sub("", raw)).strip()  # the invisible ones are not ASCII
-        tokens = TOKEN.findall(stripped)
-        lines.append(Line(match.start(), match.end(), stripped, count_words(stripped, tokens), tokens))
+    start = 0
+    pieces = text.split("\n")
+    last = pieces.pop()  # after the last terminator: a line only if not empty
+    for raw in pieces:
+        end = start + len(raw) + 1
+        if raw.isascii():  # the invisible characters are not ASCII, nor are Han characters or kana
+            stripped = raw.strip()
+            tokens = TOKEN.findall(stripped)
+            lines.append(Line(start, end, stripped, len(tokens), tokens))
+        else:
+            lines.append(_line(start, end, raw))
+        start = end
+    if last:
+        lines.append(_line(start, start + len(last), last))
     return lines
+
+
+def _line(start: int, end: int, raw: str) -> Line:
+    stripped = (raw if raw.isascii() else INVISIBLE.sub("", raw)).strip()
+    tokens = TOKEN.findall(stripped)
+    return Line(start, end, stripped, count_words(stripped, tokens), tokens)
 
 
 def count_words(text: str, tokens: list[str] | None = None) -> int:
@@ -110,17 +124,20 @@ def main_region(lines: list[Line], values: list[float], chrome: Container[int] =
     return best_span
 
 
-def pattern_rule(line: Line, patterns: ChromePatterns) -> str | None:
-    """The name of the first line rule that matches the whole line (brackets aside), if any."""
-    if line.words > MAX_RULE_WORDS:
-        return None
-    text = line.text.strip("()[]{} ")
-    name = patterns.first_rule(text, short=line.words <= MAX_SHORT_RULE_WORDS)
-    if name:
-        return name
-    if patterns.breadcrumb.match(line.text) and not is_sentence(line):
-        return "breadcrumb"
-    return None
+def pattern_rules(lines: Sequence[Line], patterns: ChromePatterns) -> list[str | None]:
+    """Per non-blank line, the name of the first line rule that matches the whole line (brackets
+    aside), if any."""
+    judged = [index for index, line in enumerate(lines) if line.words <= MAX_RULE_WORDS]
+    names = patterns.first_rules([lines[index].text.strip("()[]{} ") for index in judged],
+                                 [lines[index].words <= MAX_SHORT_RULE_WORDS for index in judged])
+    rules: list[str | None] = [None] * len(lines)
+    for index, name in zip(judged, names, strict=True):
+        line = lines[index]
+        if name:
+            rules[index] = name
+        elif patterns.breadcrumb.match(line.text) and not is_sentence(line):
+            rules[index] = "breadcrumb"
+    return rules
 
 
 def teaser_rule(line: Line, patterns: ChromePatterns) -> str | None:
@@ -162,9 +179,10 @@ class _Classifier:
     def features(self) -> tuple[list[int], dict[str, np.ndarray]]:
         """Apply the pattern rules and the main region; return the non-blank line indices and
         their line-model features (the rule verdicts among them)."""
-        for index, line in enumerate(self.lines):
-            if line.text:
-                self._match_patterns(index, line)
+        indices = [index for index, line in enumerate(self.lines) if line.text]
+        rules = pattern_rules([self.lines[index] for index in indices], self.patterns)
+        for index, rule in zip(indices, rules, strict=True):
+            self._match_patterns(index, rule)
         self.rules = dict(self.reasons)
         region = main_region(self.lines, self.values, self.reasons)
         if region is not None:
@@ -258,14 +276,13 @@ class _Classifier:
         for index in indices:
             self.reasons.setdefault(index, reason)
 
-    def _match_patterns(self, index: int, line: Line) -> None:
-        author = byline_author(line, self.patterns)
+    def _match_patterns(self, index: int, rule: str | None) -> None:
+        """A byline, or else the line's pattern `rule`, removes line `index`."""
+        author = byline_author(self.lines[index], self.patterns)
         if author:
             self.author = self.author or author
             self.reasons[index] = "byline"
-            return
-        rule = pattern_rule(line, self.patterns)
-        if rule:
+        elif rule:
             self.reasons[index] = rule
 
     def _find_title(self, first: int) -> None:

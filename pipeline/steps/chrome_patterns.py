@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -34,15 +36,22 @@ class ChromePatterns:
         object.__setattr__(self, "_short_quick", _quick_path(short, self.branches))
         object.__setattr__(self, "_teaser", _first_of(self.teaser_headings))
 
-    def first_rule(self, text: str, short: bool) -> str | None:
-        """The name of the first rule matching all of `text` (`short`: the short-line rules too).
+    def first_rules(self, texts: Sequence[str], short: Sequence[bool]) -> list[str | None]:
+        """Per text, the name of the first rule matching all of it (`short`: per text, whether the
+        short-line rules apply too).
 
-        A line in which no wildcard-led branch can match (see `_quick_path`) is judged by the
+        A text in which no wildcard-led branch can match (see `_quick_path`) is judged by the
         other branches alone, sparing the backtracking of the leading wildcards."""
-        hint, quick = self._short_quick if short else self._long_quick
-        regex, names = (self._short if short else self._long) if hint.found(text) else quick
-        match = regex.fullmatch(text)
-        return names[int(match.lastgroup[1:])] if match else None
+        names: list[str | None] = [None] * len(texts)
+        for is_short in (False, True):
+            indices = [index for index, flag in enumerate(short) if flag == is_short]
+            hint, quick = self._short_quick if is_short else self._long_quick
+            full = self._short if is_short else self._long
+            for index, found in zip(indices, hint.found_each([texts[i] for i in indices]), strict=True):
+                regex, rule_names = full if found else quick
+                match = regex.fullmatch(texts[index])
+                names[index] = rule_names[int(match.lastgroup[1:])] if match else None
+        return names
 
     def first_teaser(self, heading: str) -> str | None:
         """The name of the first teaser-heading rule matching all of `heading`."""
@@ -89,12 +98,28 @@ class _Hint:
 
     def __init__(self, regexes: list[str]) -> None:
         needs = [(regex, required_words(regex)) for regex in regexes]
-        self.words = tuple(word for _, words in needs for word in words or ())
+        words = {word for _, words in needs for word in words or ()}
+        # a word holding another is found with it
+        self.words = tuple(sorted(word for word in words if not any(w != word and w in word for w in words)))
         self.rest = _alternation([regex for regex, words in needs if words is None] or ["(?!)"])
 
-    def found(self, text: str) -> bool:
-        lowered = (text if text.isascii() else text.translate(CASE_FOLDS)).lower()
-        return any(word in lowered for word in self.words) or self.rest.search(text) is not None
+    def found_each(self, texts: Sequence[str]) -> list[bool]:
+        """Per text (none holding a "\\n"), whether it may hold a match. The words are looked
+        for in all texts at once, lower-cased together (lower-casing keeps "\\n" and makes none,
+        and after the folds it keeps every length)."""
+        joined = "\n".join(texts)
+        if not joined.isascii() and any(chr(char) in joined for char in CASE_FOLDS):
+            joined = joined.translate(CASE_FOLDS)  # slow on non-ASCII text: only when it changes it
+        lowered = joined.lower()
+        ends = list(itertools.accumulate(len(text) + 1 for text in texts))
+        found = [False] * len(texts)
+        for word in self.words:
+            at = lowered.find(word)
+            while at >= 0:
+                index = bisect.bisect_right(ends, at)
+                found[index] = True
+                at = lowered.find(word, ends[index])
+        return [hit or self.rest.search(text) is not None for hit, text in zip(found, texts, strict=True)]
 
 
 # a literal word in a rule: ASCII lower-case letters and spaces, or Han characters (which have no case)
