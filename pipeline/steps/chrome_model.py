@@ -22,9 +22,10 @@ from typing import Protocol
 import numpy as np
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "chrome_model.json"
-SENTENCE_END = re.compile(r"[.!?…。！？]['\"”’)\]」』）]*$")  # full-width stops for Chinese and Japanese
-CLAUSE_END = re.compile(r"[:;,：；，、]$")
-COMMA = re.compile(r"[,，、]")
+STOPS = frozenset(".!?…。！？")  # full-width stops for Chinese and Japanese
+CLOSERS = "'\"”’)]」』）"
+CLAUSE_ENDS = frozenset(":;,：；，、")
+COMMAS = ",，、"
 LONG_WORDS = 12
 WINDOWS = (2, 6)  # context windows (lines each side) for prose density
 # a heading closes the article after this share of the page's prose, or this many words of it
@@ -44,7 +45,7 @@ SKELETON_WORD = re.compile(r"[^\W\d_]+")
 
 
 class LineLike(Protocol):
-    text: str
+    text: str  # stripped, no "\n" in it
     words: int
     tokens: Sequence[str]  # the text's \\w+ runs
 
@@ -69,24 +70,37 @@ class LineModel:
     stage2: LineModel | None = None  # scores the lines again from page_features
 
 
-def _own(line: LineLike) -> tuple[float, ...]:
-    """Features of the line on its own, in the order of OWN_NAMES."""
-    text, words, tokens = line.text, line.words, line.tokens
-    alpha = list(itertools.filterfalse(str.isdigit, tokens))
-    sentence = bool(SENTENCE_END.search(text))
-    return (
-        math.log1p(words),
-        float(sentence),
-        float(sentence and words >= LONG_WORDS),
-        float(not sentence and words >= LONG_WORDS),
-        float(bool(CLAUSE_END.search(text))),
-        float(not alpha),
-        (len(tokens) - len(alpha)) / len(tokens) if tokens else 0.0,
-        sum(map(str.isupper, map(itemgetter(0), alpha))) / len(alpha) if alpha else 0.0,
-        sum(map(str.islower, [t for t in alpha if len(t) <= 3])) / len(alpha) if alpha else 0.0,
-        min(1.0, len(COMMA.findall(text)) / max(1, words) * 5),
-        float(words <= 1),
-    )
+def _own_columns(lines: Sequence[LineLike]) -> dict[str, np.ndarray]:
+    """Features of each line on its own, a column per name of OWN_NAMES; the token counts come
+    from one pass over all the page's tokens."""
+    n = len(lines)
+    texts = [line.text for line in lines]
+    words = np.array([line.words for line in lines], dtype=np.intp)
+    counts = np.array([len(line.tokens) for line in lines], dtype=np.intp)
+    tokens = list(itertools.chain.from_iterable(line.tokens for line in lines))
+    line_of = np.repeat(np.arange(n), counts)
+    alpha = ~np.fromiter(map(str.isdigit, tokens), bool, len(tokens))
+    capital = np.fromiter(map(str.isupper, map(itemgetter(0), tokens)), bool, len(tokens))
+    short_lower = np.fromiter(map(str.islower, tokens), bool, len(tokens))
+    short_lower &= np.fromiter(map(len, tokens), np.intp, len(tokens)) <= 3
+    alphas, capitals, short_lowers = (np.bincount(line_of[alpha & mask], minlength=n)
+                                      for mask in (alpha, capital, short_lower))
+    # a sentence end is a stop before the closing quotes and brackets that end the line
+    sentence = np.array([text.rstrip(CLOSERS)[-1:] in STOPS for text in texts], dtype=bool)
+    commas = np.array([sum(map(text.count, COMMAS)) for text in texts], dtype=np.intp)
+    return {
+        "log_words": np.array([math.log1p(count) for count in words.tolist()]),
+        "sentence": sentence.astype(float),
+        "long_sentence": (sentence & (words >= LONG_WORDS)).astype(float),
+        "long_unpunctuated": (~sentence & (words >= LONG_WORDS)).astype(float),
+        "clause_end": np.array([text[-1:] in CLAUSE_ENDS for text in texts], dtype=float),
+        "no_letters": (alphas == 0).astype(float),
+        "digit_share": np.divide(counts - alphas, counts, out=np.zeros(n), where=counts > 0),
+        "capital_share": np.divide(capitals, alphas, out=np.zeros(n), where=alphas > 0),
+        "short_word_share": np.divide(short_lowers, alphas, out=np.zeros(n), where=alphas > 0),
+        "comma_rate": np.minimum(1.0, commas / np.maximum(1, words) * 5),
+        "one_word": (words <= 1).astype(float),
+    }
 
 
 OWN_NAMES = ("log_words", "sentence", "long_sentence", "long_unpunctuated", "clause_end", "no_letters",
@@ -156,8 +170,7 @@ def line_features(lines: Sequence[LineLike], hints: Mapping[str, Sequence[float]
     density around it and where it sits relative to the page's prose (`hints`: the rule flags
     the classifier computed, one column each)."""
     n = len(lines)
-    own = dict(zip(OWN_NAMES, np.array([_own(line) for line in lines], dtype=float).reshape(n, len(OWN_NAMES)).T,
-                   strict=True))
+    own = _own_columns(lines)
     own.update((name, np.asarray(column, dtype=float)) for name, column in hints.items())
     words = np.array([line.words for line in lines], dtype=float)
     sentence = own["sentence"].tolist()
