@@ -22,7 +22,7 @@ from pipeline.steps.chrome_patterns import ChromePatterns, load_chrome_patterns
 STEP = "extract"
 KIND = "remove_chrome"
 TOKEN = re.compile(r"\w+")
-SENTENCE_END = re.compile(r"[.!?…:;\"”’')\]。！？：；」』）]$")
+SENTENCE_ENDS = frozenset(".!?…:;\"”’')]。！？：；」』）")
 LETTER = re.compile(r"[^\W\d_]")
 # soft hyphen, zero-width space, non-joiner and joiner, word joiner, byte order mark: invisible, but
 # they split words for \w+; the rules and features see lines without them, the kept text keeps them
@@ -89,11 +89,13 @@ def count_words(text: str, tokens: list[str] | None = None) -> int:
     """Words of `text`: its \\w+ runs (`tokens`, when already found), and more for runs of Han
     characters or kana."""
     words = len(TOKEN.findall(text) if tokens is None else tokens)
-    return words if text.isascii() else words + len(HAN.findall(text)) // 2 + len(KANA.findall(text)) // 3
+    if text.isascii() or max(text) < "\u3040":  # kana and Han characters lie above
+        return words
+    return words + len(HAN.findall(text)) // 2 + len(KANA.findall(text)) // 3
 
 
 def is_sentence(line: Line) -> bool:
-    return bool(SENTENCE_END.search(line.text))
+    return line.text[-1:] in SENTENCE_ENDS
 
 
 def line_value(line: Line) -> float:
@@ -143,8 +145,10 @@ def pattern_rules(lines: Sequence[Line], patterns: ChromePatterns) -> list[str |
 def teaser_rule(line: Line, patterns: ChromePatterns) -> str | None:
     """The rule of a heading that opens teasers or comments ("Related posts", "[ 12 comments ]");
     a comment count of zero opens nothing."""
+    if line.words > MAX_BYLINE_WORDS:
+        return None
     heading = line.text.strip(" \t[](){}<>|•·:-–—»«›‹")
-    if line.words > MAX_BYLINE_WORDS or not heading or heading[-1] in ".!?":
+    if not heading or heading[-1] in ".!?":
         return None
     rule = patterns.first_teaser(heading)
     return None if rule == "comments" and ZERO_COUNT.fullmatch(heading) else rule
@@ -215,25 +219,22 @@ class _Classifier:
                 self.reasons.setdefault(index, structural.get(index, "not_article_like"))
         return [index for index, is_body in labels.items() if is_body and index not in self.rules]
 
-    def _hints(self, indices: list[int]) -> dict[str, list[float]]:
+    def _hints(self, indices: list[int]) -> dict[str, np.ndarray]:
         """The rule-based verdicts on the lines at `indices`, as model feature columns."""
-        columns: dict[str, list[float]] = {name: [] for name in HINT_NAMES}
-        for index in indices:
-            line, reason = self.lines[index], self.reasons.get(index)
-            teaser = self.teasers[index]
-            values = (
-                float(index in self.rules),
-                float(teaser is not None and teaser != "comments"),
-                float(teaser == "comments"),
-                float(bool(BULLET.match(line.text))),
-                float(reason == "outside_main_text"),
-                float(reason in ("teaser_block", "comments")),
-                float(reason == "link_list"),
-                max(-1.0, min(1.0, self.values[index] / 20)),
-            )
-            for column, value in zip(columns.values(), values, strict=True):
-                column.append(value)
-        return columns
+        reasons = [self.reasons.get(index) for index in indices]
+        teasers = [self.teasers[index] for index in indices]
+        columns = (
+            [index in self.rules for index in indices],
+            [teaser is not None and teaser != "comments" for teaser in teasers],
+            [teaser == "comments" for teaser in teasers],
+            [BULLET.match(self.lines[index].text) is not None for index in indices],
+            [reason == "outside_main_text" for reason in reasons],
+            [reason in ("teaser_block", "comments") for reason in reasons],
+            [reason == "link_list" for reason in reasons],
+        )
+        flags = {name: np.array(column, dtype=float) for name, column in zip(HINT_NAMES[:-1], columns, strict=True)}
+        values = np.array([self.values[index] for index in indices], dtype=float)
+        return {**flags, "line_value": np.clip(values / 20, -1.0, 1.0)}
 
     def _cut_teasers(self, first: int, last: int) -> tuple[int, int]:
         """Narrow the region at headings that open comments, then at those that open teasers or
@@ -341,16 +342,14 @@ def _blank_reasons(lines: list[Line], reasons: dict[int, str]) -> dict[int, str]
 
 def _edits(text: str, lines: list[Line], reasons: dict[int, str]) -> list[Edit]:
     """One edit per run of consecutive removed lines sharing a reason."""
-    edits: list[Edit] = []
-    for index, line in enumerate(lines):
-        reason = reasons.get(index)
-        if reason is None:
-            continue
-        start = line.start
-        if edits and edits[-1].end == line.start and edits[-1].reason == reason:
-            start = edits.pop().start
-        edits.append(Edit(STEP, KIND, start, line.end, text[start : line.end], "", reason))
-    return edits
+    runs: list[tuple[int, int, str]] = []  # (start, end, reason)
+    for index in sorted(reasons):
+        line, reason = lines[index], reasons[index]
+        if runs and runs[-1][1] == line.start and runs[-1][2] == reason:
+            runs[-1] = (runs[-1][0], line.end, reason)
+        else:
+            runs.append((line.start, line.end, reason))
+    return [Edit(STEP, KIND, start, end, text[start:end], "", reason) for start, end, reason in runs]
 
 
 def chrome_features(text: str, patterns: ChromePatterns | None = None) -> tuple[list[Line], dict[str, np.ndarray]]:
