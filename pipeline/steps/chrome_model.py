@@ -107,12 +107,12 @@ OWN_NAMES = ("log_words", "sentence", "long_sentence", "long_unpunctuated", "cla
              "digit_share", "capital_share", "short_word_share", "comma_rate", "one_word")
 
 
-def _blocks(lines: Sequence[LineLike], sentence: Sequence[float]) -> list[range]:
-    """Runs of lines that are one hard-wrapped paragraph: a line opening in lower case after
-    one that does not end a sentence (`sentence`: per line, whether it does) continues it."""
-    starts = [index for index, line in enumerate(lines)
-              if not (index and line.text[:1].islower() and not sentence[index - 1])]
-    return [range(a, b) for a, b in itertools.pairwise([*starts, len(lines)])]
+def _block_starts(lines: Sequence[LineLike], sentence: Sequence[float]) -> list[int]:
+    """Where the runs of lines that are one hard-wrapped paragraph start: a line opening in
+    lower case after one that does not end a sentence (`sentence`: per line, whether it does)
+    continues it."""
+    return [index for index, line in enumerate(lines)
+            if not (index and line.text[:1].islower() and not sentence[index - 1])]
 
 
 def _prose_gaps(prose: Sequence[float]) -> list[float]:
@@ -173,15 +173,14 @@ def line_features(lines: Sequence[LineLike], hints: Mapping[str, Sequence[float]
     own = _own_columns(lines)
     own.update((name, np.asarray(column, dtype=float)) for name, column in hints.items())
     words = np.array([line.words for line in lines], dtype=float)
-    sentence = own["sentence"].tolist()
-    prose = np.zeros(n)
     wrapped, block_prose = np.zeros(n), np.zeros(n)
-    for block in _blocks(lines, sentence):
-        block_words = words[block.start : block.stop].sum()
-        if block_words >= LONG_WORDS and sentence[block.stop - 1]:
-            prose[block.start : block.stop] = words[block.start : block.stop]
-            block_prose[block.start : block.stop] = 1.0
-        wrapped[block.start : block.stop] = float(len(block) > 1)
+    if n:  # a block is prose when it holds LONG_WORDS words and its last line ends a sentence
+        starts = np.array(_block_starts(lines, own["sentence"].tolist()), dtype=np.intp)
+        sizes = np.diff(starts, append=n)
+        block_of = np.repeat(np.arange(len(starts)), sizes)
+        is_prose = (np.add.reduceat(words, starts) >= LONG_WORDS) & (own["sentence"][starts + sizes - 1] != 0)
+        block_prose, wrapped = is_prose[block_of].astype(float), (sizes > 1)[block_of].astype(float)
+    prose = words * block_prose  # the words of prose lines, 0 elsewhere
     own["wrapped"], own["block_prose"] = wrapped, block_prose
     own["url"] = np.array([bool(URL.search(line.text)) for line in lines], dtype=float)
     cumulative = np.concatenate([[0.0], np.cumsum(prose)])
