@@ -31,6 +31,7 @@ INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
 # three kana (their words run longer)
 HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 KANA = re.compile("[\u3040-\u30ff]")
+HAN_OR_KANA = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 ZERO_COUNT = re.compile(r"\D*(?<!\d)0(?!\d)\D*")  # a heading whose only number is 0
 BULLET = re.compile(r"^\s*(?:[•·▪‣◦*–-]|\d{1,2}[.)])\s")
 LONG_WORDS = 12  # a line this long that ends like a sentence is article text
@@ -89,7 +90,7 @@ def count_words(text: str, tokens: list[str] | None = None) -> int:
     """Words of `text`: its \\w+ runs (`tokens`, when already found), and more for runs of Han
     characters or kana."""
     words = len(TOKEN.findall(text) if tokens is None else tokens)
-    if text.isascii() or max(text) < "\u3040":  # kana and Han characters lie above
+    if text.isascii() or not HAN_OR_KANA.search(text):
         return words
     return words + len(HAN.findall(text)) // 2 + len(KANA.findall(text)) // 3
 

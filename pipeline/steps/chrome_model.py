@@ -33,6 +33,7 @@ AFTER_HEADING = {"comments_heading": (0.3, 150), "teaser_heading": (0.5, math.in
 URL = re.compile(r"^\S*(?:https?://|www\.)\S*$")
 RUN_BORDER = 6  # prose this many lines beyond either end of a run of short lines borders it
 GAP_CAP = 60  # distances to the nearest prose line count up to this many lines
+GAPS = np.array([math.log1p(distance) / math.log1p(GAP_CAP) for distance in range(GAP_CAP + 1)])
 # second stage: the mean first-stage score over SPAN lines on each side (beyond the page OFF_PAGE);
 # the article block is found by a Viterbi pass at SEGMENT_COST; exact repeats count within REPEAT_SPAN
 SPAN = 5
@@ -115,13 +116,12 @@ def _block_starts(lines: Sequence[LineLike], sentence: Sequence[float]) -> list[
             if not (index and line.text[:1].islower() and not sentence[index - 1])]
 
 
-def _prose_gaps(prose: Sequence[float]) -> list[float]:
+def _prose_gaps(prose: np.ndarray) -> np.ndarray:
     """Per line, how far (log of lines, capped at 1) the nearest prose line above it is."""
-    gaps, distance = [], GAP_CAP
-    for words in prose:
-        gaps.append(math.log1p(distance) / math.log1p(GAP_CAP))
-        distance = 0 if words else min(GAP_CAP, distance + 1)
-    return gaps
+    index = np.arange(len(prose))
+    last = np.maximum.accumulate(np.where(prose != 0, index, -GAP_CAP - 1))  # the last prose line up to each
+    above = np.concatenate([[-GAP_CAP - 1], last])[: len(prose)]
+    return GAPS[np.minimum(GAP_CAP, index - above - 1)]
 
 
 RUN_NAMES = ("run_log_len", "run_digit_lines", "run_capital", "run_sentence", "run_words_spread",
@@ -182,7 +182,8 @@ def line_features(lines: Sequence[LineLike], hints: Mapping[str, Sequence[float]
         block_prose, wrapped = is_prose[block_of].astype(float), (sizes > 1)[block_of].astype(float)
     prose = words * block_prose  # the words of prose lines, 0 elsewhere
     own["wrapped"], own["block_prose"] = wrapped, block_prose
-    own["url"] = np.array([bool(URL.search(line.text)) for line in lines], dtype=float)
+    own["url"] = np.array([("://" in line.text or "www." in line.text) and URL.search(line.text) is not None
+                           for line in lines], dtype=float)
     cumulative = np.concatenate([[0.0], np.cumsum(prose)])
     total = cumulative[-1] or 1.0
     columns = {**own, **_run_features(words, own, prose)}
@@ -200,8 +201,8 @@ def line_features(lines: Sequence[LineLike], hints: Mapping[str, Sequence[float]
     columns["prose_above"] = above / total
     columns["prose_below"] = (total - through) / total
     columns["prose_between"] = np.minimum(through, total - through + prose) / total  # the line's own prose counts
-    columns["gap_above"] = np.array(_prose_gaps(prose.tolist()))
-    columns["gap_below"] = np.array(_prose_gaps(prose.tolist()[::-1])[::-1])
+    columns["gap_above"] = _prose_gaps(prose)
+    columns["gap_below"] = _prose_gaps(prose[::-1])[::-1]
     counts = Counter(line.text for line in lines)
     columns["repeated"] = np.array([counts[line.text] > 1 for line in lines], dtype=float)
     return columns
