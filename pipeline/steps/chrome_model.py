@@ -136,32 +136,48 @@ def _run_features(words: np.ndarray, own: dict[str, np.ndarray], prose: np.ndarr
     n = len(prose)
     columns = {name: np.zeros(n) for name in RUN_NAMES}
     columns["run_sentence"][:] = 1.0
-    digit_lines = own["digit_share"] > 0
-    start = 0
-    for prose_line, group in itertools.groupby(prose.tolist(), key=bool):
-        end = start + len(list(group))
-        length = end - start
-        if prose_line:  # prose lines: how many prose lines in a row they stand with
-            columns["prose_run_log_len"][start:end] = math.log1p(length)
-            start = end
-            continue
-        run_words = words[start:end]
-        above = float(prose[max(0, start - RUN_BORDER) : start].sum())
-        below = float(prose[end : end + RUN_BORDER].sum())
-        shape = {
-            "run_log_len": math.log1p(length),
-            "run_digit_lines": float(np.mean(digit_lines[start:end])),
-            "run_capital": float(np.mean(own["capital_share"][start:end])),
-            "run_sentence": float(np.mean(own["sentence"][start:end])),
-            "run_words_spread": float(run_words.std() / (run_words.mean() + 1.0)),
-            "run_prose_border_above": math.log1p(above),
-            "run_prose_border_below": math.log1p(below),
-            "run_between_prose": float(above > 0 and below > 0),
-        }
-        for name, value in shape.items():
-            columns[name][start:end] = value
-        columns["run_position"][start:end] = np.arange(length) / max(1, length - 1)
-        start = end
+    if not n:
+        return columns
+    is_prose = prose != 0
+    starts = np.flatnonzero(np.concatenate([[True], is_prose[1:] != is_prose[:-1]]))
+    lengths = np.diff(starts, append=n)
+    run_of = np.repeat(np.arange(len(starts)), lengths)
+    log_lengths = np.array([math.log1p(length) for length in lengths.tolist()])
+    columns["prose_run_log_len"][is_prose] = log_lengths[run_of[is_prose]]
+    short = ~is_prose[starts]  # the runs of non-prose lines
+    starts, lengths, log_lengths = starts[short], lengths[short], log_lengths[short]
+    in_runs = ~is_prose
+    run_of = np.repeat(np.arange(len(starts)), lengths)
+    cumulative = np.concatenate([[0.0], np.cumsum(prose)])  # whole numbers: sums in any order are exact
+    ends = starts + lengths
+    above = cumulative[starts] - cumulative[np.maximum(0, starts - RUN_BORDER)]
+    below = cumulative[np.minimum(n, ends + RUN_BORDER)] - cumulative[ends]
+    # means of fractions depend on the order of summation: numpy's, except for a run of one line
+    capital, spread = [], []
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        if end - start == 1:
+            capital.append(own["capital_share"][start])
+            spread.append(0.0)
+        else:
+            run_words = words[start:end]
+            capital.append(float(np.mean(own["capital_share"][start:end])))
+            spread.append(float(run_words.std() / (run_words.mean() + 1.0)))
+    digit_lines, sentences = (np.bincount(run_of, weights=column[in_runs], minlength=len(starts))
+                              for column in (own["digit_share"] > 0, own["sentence"]))  # counts: exact sums
+    shape = {
+        "run_log_len": log_lengths,
+        "run_digit_lines": digit_lines / lengths,
+        "run_capital": np.array(capital, dtype=float),
+        "run_sentence": sentences / lengths,
+        "run_words_spread": np.array(spread, dtype=float),
+        "run_prose_border_above": np.array([math.log1p(value) for value in above.tolist()]),
+        "run_prose_border_below": np.array([math.log1p(value) for value in below.tolist()]),
+        "run_between_prose": ((above > 0) & (below > 0)).astype(float),
+    }
+    for name, value in shape.items():
+        columns[name][in_runs] = value[run_of]
+    offsets = np.flatnonzero(in_runs) - starts[run_of]
+    columns["run_position"][in_runs] = offsets / np.maximum(1, lengths - 1)[run_of]
     return columns
 
 
