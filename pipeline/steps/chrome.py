@@ -81,6 +81,7 @@ def split_lines(text: str) -> list[Line]:
 
 
 def _line(start: int, end: int, raw: str) -> Line:
+    """The line spanning `start` to `end` whose text without its terminator is `raw`."""
     stripped = (raw if raw.isascii() else INVISIBLE.sub("", raw)).strip()
     tokens = TOKEN.findall(stripped)
     return Line(start, end, stripped, count_words(stripped, tokens), tokens)
