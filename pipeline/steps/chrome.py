@@ -102,11 +102,12 @@ def is_sentence(line: Line) -> bool:
 
 def line_value(line: Line) -> float:
     """Article-likeness of one non-blank line: positive for prose, negative for short lines."""
-    if is_sentence(line) and line.words >= LONG_WORDS:
-        return float(line.words)
-    if line.words >= 2 * LONG_WORDS:  # long but unpunctuated: a truncated teaser or a real paragraph
-        return line.words / 2 - SHORT_LINE_COST
-    if (is_sentence(line) and line.words >= 3) or not LETTER.search(line.text):  # table cells, list items
+    sentence, words = is_sentence(line), line.words
+    if sentence and words >= LONG_WORDS:
+        return float(words)
+    if words >= 2 * LONG_WORDS:  # long but unpunctuated: a truncated teaser or a real paragraph
+        return words / 2 - SHORT_LINE_COST
+    if (sentence and words >= 3) or not LETTER.search(line.text):  # table cells, list items
         return -SHORT_SENTENCE_COST
     return -SHORT_LINE_COST
 

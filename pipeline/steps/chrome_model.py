@@ -88,7 +88,8 @@ def _own_columns(lines: Sequence[LineLike]) -> dict[str, np.ndarray]:
                                       for mask in (alpha, capital, short_lower))
     # a sentence end is a stop before the closing quotes and brackets that end the line
     sentence = np.array([text.rstrip(CLOSERS)[-1:] in STOPS for text in texts], dtype=bool)
-    commas = np.array([sum(map(text.count, COMMAS)) for text in texts], dtype=np.intp)
+    commas = np.array([text.count(",") if text.isascii() else sum(map(text.count, COMMAS)) for text in texts],
+                      dtype=np.intp)
     return {
         "log_words": np.array([math.log1p(count) for count in words.tolist()]),
         "sentence": sentence.astype(float),
