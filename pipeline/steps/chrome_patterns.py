@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -101,24 +99,29 @@ class _Hint:
         words = {word for _, words in needs for word in words or ()}
         # a word holding another is found with it
         self.words = tuple(sorted(word for word in words if not any(w != word and w in word for w in words)))
+        self.encoded = tuple(word.encode() for word in self.words)
         self.rest = _alternation([regex for regex, words in needs if words is None] or ["(?!)"])
 
     def found_each(self, texts: Sequence[str]) -> list[bool]:
         """Per text (none holding a "\\n"), whether it may hold a match. The words are looked
-        for in all texts at once, lower-cased together (lower-casing keeps "\\n" and makes none,
-        and after the folds it keeps every length)."""
+        for in all texts at once, lower-cased together (lower-casing keeps "\\n" and makes none),
+        in UTF-8: a word's bytes occur where the word does, and bytes are searched faster than a
+        text with characters beyond Latin-1 (curly quotes make most pages such texts)."""
         joined = "\n".join(texts)
         if not joined.isascii() and any(chr(char) in joined for char in CASE_FOLDS):
             joined = joined.translate(CASE_FOLDS)  # slow on non-ASCII text: only when it changes it
-        lowered = joined.lower()
-        ends = list(itertools.accumulate(len(text) + 1 for text in texts))
+        data = joined.lower().encode("utf-8", "surrogatepass")
         found = [False] * len(texts)
-        for word in self.words:
-            at = lowered.find(word)
+        for word in self.encoded:
+            at, index, counted = data.find(word), 0, 0  # `index`: the line of `counted`
             while at >= 0:
-                index = bisect.bisect_right(ends, at)
+                index += data.count(b"\n", counted, at)
                 found[index] = True
-                at = lowered.find(word, ends[index])
+                counted = data.find(b"\n", at) + 1  # the next line's start (0 after the last line)
+                if not counted:
+                    break
+                index += 1
+                at = data.find(word, counted)
         return [hit or self.rest.search(text) is not None for hit, text in zip(found, texts, strict=True)]
 
 
