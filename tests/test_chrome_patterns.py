@@ -66,8 +66,17 @@ def test_first_rule_equals_the_full_alternation() -> None:
     lines = ["We use cookies to improve your browsing", "Sign up for our newsletter", "ſubscribe now, it is free",
              "The council met on Tuesday.", "Photo: Jane Doe/Getty Images", "© 2024 Example Media", "KELVIN ＫK",
              "All rights reserved.", "Copyright notice: all rights reſerved", "许可证编号 12345"]
-    for text in lines:
-        for short in (False, True):
-            regex, names = patterns._short if short else patterns._long
-            match = regex.fullmatch(text)
-            assert patterns.first_rule(text, short) == (names[int(match.lastgroup[1:])] if match else None)
+    for short in (False, True):
+        regex, names = patterns._short if short else patterns._long
+        expected = [names[int(match.lastgroup[1:])] if (match := regex.fullmatch(text)) else None for text in lines]
+        assert patterns.first_rules(lines, [short] * len(lines)) == expected
+        assert [patterns.first_rules([text], [short])[0] for text in lines] == expected
+
+
+def test_the_words_are_found_line_by_line_in_a_whole_page() -> None:
+    hint = load_chrome_patterns()._long_quick[0]
+    texts = ["Copyright: all rights", "reserved", "“Cookie” jar", "", "plain", "more cookies", "Photo / Getty",
+             "Read the TIP"]
+    assert hint.found_each(texts) == [False, False, True, False, False, True, True, True]
+    assert hint.found_each(texts[:2]) == [False, False]
+    assert hint.found_each([]) == []

@@ -9,8 +9,8 @@ Viterbi labelling decides body or chrome. Pattern-matched lines always go."""
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Iterable
-from dataclasses import dataclass
+from collections.abc import Container, Iterable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 
@@ -22,7 +22,7 @@ from pipeline.steps.chrome_patterns import ChromePatterns, load_chrome_patterns
 STEP = "extract"
 KIND = "remove_chrome"
 TOKEN = re.compile(r"\w+")
-SENTENCE_END = re.compile(r"[.!?…:;\"”’')\]。！？：；」』）]$")
+SENTENCE_ENDS = frozenset(".!?…:;\"”’')]。！？：；」』）")
 LETTER = re.compile(r"[^\W\d_]")
 # soft hyphen, zero-width space, non-joiner and joiner, word joiner, byte order mark: invisible, but
 # they split words for \w+; the rules and features see lines without them, the kept text keeps them
@@ -31,6 +31,7 @@ INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
 # three kana (their words run longer)
 HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 KANA = re.compile("[\u3040-\u30ff]")
+HAN_OR_KANA = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 ZERO_COUNT = re.compile(r"\D*(?<!\d)0(?!\d)\D*")  # a heading whose only number is 0
 BULLET = re.compile(r"^\s*(?:[•·▪‣◦*–-]|\d{1,2}[.)])\s")
 LONG_WORDS = 12  # a line this long that ends like a sentence is article text
@@ -48,8 +49,7 @@ HINT_NAMES = ("pattern_rule", "teaser_heading", "comments_heading", "bullet", "o
               "link_list", "line_value")
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
     """One line of the input: its span (line terminator included), its stripped text without
     invisible characters, its word count and its \\w+ runs."""
 
@@ -63,32 +63,51 @@ class Line:
 def split_lines(text: str) -> list[Line]:
     """The lines of `text`, split at "\\n" only, each span ending after its terminator."""
     lines = []
-    for match in re.finditer(r"[^\n]*\n|[^\n]+$", text):
-        raw = match.group()
-        stripped = (raw if raw.isascii() else INVISIBLE.sub("", raw)).strip()  # the invisible ones are not ASCII
-        tokens = TOKEN.findall(stripped)
-        lines.append(Line(match.start(), match.end(), stripped, count_words(stripped, tokens), tokens))
+    start = 0
+    pieces = text.split("\n")
+    last = pieces.pop()  # after the last terminator: a line only if not empty
+    for raw in pieces:
+        end = start + len(raw) + 1
+        if raw.isascii():  # the invisible characters are not ASCII, nor are Han characters or kana
+            stripped = raw.strip()
+            tokens = TOKEN.findall(stripped)
+            lines.append(Line(start, end, stripped, len(tokens), tokens))
+        else:
+            lines.append(_line(start, end, raw))
+        start = end
+    if last:
+        lines.append(_line(start, start + len(last), last))
     return lines
+
+
+def _line(start: int, end: int, raw: str) -> Line:
+    """The line spanning `start` to `end` whose text without its terminator is `raw`."""
+    stripped = (raw if raw.isascii() else INVISIBLE.sub("", raw)).strip()
+    tokens = TOKEN.findall(stripped)
+    return Line(start, end, stripped, count_words(stripped, tokens), tokens)
 
 
 def count_words(text: str, tokens: list[str] | None = None) -> int:
     """Words of `text`: its \\w+ runs (`tokens`, when already found), and more for runs of Han
     characters or kana."""
     words = len(TOKEN.findall(text) if tokens is None else tokens)
-    return words if text.isascii() else words + len(HAN.findall(text)) // 2 + len(KANA.findall(text)) // 3
+    if text.isascii() or not HAN_OR_KANA.search(text):
+        return words
+    return words + len(HAN.findall(text)) // 2 + len(KANA.findall(text)) // 3
 
 
 def is_sentence(line: Line) -> bool:
-    return bool(SENTENCE_END.search(line.text))
+    return line.text[-1:] in SENTENCE_ENDS
 
 
 def line_value(line: Line) -> float:
     """Article-likeness of one non-blank line: positive for prose, negative for short lines."""
-    if is_sentence(line) and line.words >= LONG_WORDS:
-        return float(line.words)
-    if line.words >= 2 * LONG_WORDS:  # long but unpunctuated: a truncated teaser or a real paragraph
-        return line.words / 2 - SHORT_LINE_COST
-    if (is_sentence(line) and line.words >= 3) or not LETTER.search(line.text):  # table cells, list items
+    sentence, words = is_sentence(line), line.words
+    if sentence and words >= LONG_WORDS:
+        return float(words)
+    if words >= 2 * LONG_WORDS:  # long but unpunctuated: a truncated teaser or a real paragraph
+        return words / 2 - SHORT_LINE_COST
+    if (sentence and words >= 3) or not LETTER.search(line.text):  # table cells, list items
         return -SHORT_SENTENCE_COST
     return -SHORT_LINE_COST
 
@@ -110,24 +129,29 @@ def main_region(lines: list[Line], values: list[float], chrome: Container[int] =
     return best_span
 
 
-def pattern_rule(line: Line, patterns: ChromePatterns) -> str | None:
-    """The name of the first line rule that matches the whole line (brackets aside), if any."""
-    if line.words > MAX_RULE_WORDS:
-        return None
-    text = line.text.strip("()[]{} ")
-    name = patterns.first_rule(text, short=line.words <= MAX_SHORT_RULE_WORDS)
-    if name:
-        return name
-    if patterns.breadcrumb.match(line.text) and not is_sentence(line):
-        return "breadcrumb"
-    return None
+def pattern_rules(lines: Sequence[Line], patterns: ChromePatterns) -> list[str | None]:
+    """Per non-blank line, the name of the first line rule that matches the whole line (brackets
+    aside), if any."""
+    judged = [index for index, line in enumerate(lines) if line.words <= MAX_RULE_WORDS]
+    names = patterns.first_rules([lines[index].text.strip("()[]{} ") for index in judged],
+                                 [lines[index].words <= MAX_SHORT_RULE_WORDS for index in judged])
+    rules: list[str | None] = [None] * len(lines)
+    for index, name in zip(judged, names, strict=True):
+        line = lines[index]
+        if name:
+            rules[index] = name
+        elif patterns.breadcrumb.match(line.text) and not is_sentence(line):
+            rules[index] = "breadcrumb"
+    return rules
 
 
 def teaser_rule(line: Line, patterns: ChromePatterns) -> str | None:
     """The rule of a heading that opens teasers or comments ("Related posts", "[ 12 comments ]");
     a comment count of zero opens nothing."""
+    if line.words > MAX_BYLINE_WORDS:
+        return None
     heading = line.text.strip(" \t[](){}<>|•·:-–—»«›‹")
-    if line.words > MAX_BYLINE_WORDS or not heading or heading[-1] in ".!?":
+    if not heading or heading[-1] in ".!?":
         return None
     rule = patterns.first_teaser(heading)
     return None if rule == "comments" and ZERO_COUNT.fullmatch(heading) else rule
@@ -162,9 +186,10 @@ class _Classifier:
     def features(self) -> tuple[list[int], dict[str, np.ndarray]]:
         """Apply the pattern rules and the main region; return the non-blank line indices and
         their line-model features (the rule verdicts among them)."""
-        for index, line in enumerate(self.lines):
-            if line.text:
-                self._match_patterns(index, line)
+        indices = [index for index, line in enumerate(self.lines) if line.text]
+        rules = pattern_rules([self.lines[index] for index in indices], self.patterns)
+        for index, rule in zip(indices, rules, strict=True):
+            self._match_patterns(index, rule)
         self.rules = dict(self.reasons)
         region = main_region(self.lines, self.values, self.reasons)
         if region is not None:
@@ -197,25 +222,22 @@ class _Classifier:
                 self.reasons.setdefault(index, structural.get(index, "not_article_like"))
         return [index for index, is_body in labels.items() if is_body and index not in self.rules]
 
-    def _hints(self, indices: list[int]) -> dict[str, list[float]]:
+    def _hints(self, indices: list[int]) -> dict[str, np.ndarray]:
         """The rule-based verdicts on the lines at `indices`, as model feature columns."""
-        columns: dict[str, list[float]] = {name: [] for name in HINT_NAMES}
-        for index in indices:
-            line, reason = self.lines[index], self.reasons.get(index)
-            teaser = self.teasers[index]
-            values = (
-                float(index in self.rules),
-                float(teaser is not None and teaser != "comments"),
-                float(teaser == "comments"),
-                float(bool(BULLET.match(line.text))),
-                float(reason == "outside_main_text"),
-                float(reason in ("teaser_block", "comments")),
-                float(reason == "link_list"),
-                max(-1.0, min(1.0, self.values[index] / 20)),
-            )
-            for column, value in zip(columns.values(), values, strict=True):
-                column.append(value)
-        return columns
+        reasons = [self.reasons.get(index) for index in indices]
+        teasers = [self.teasers[index] for index in indices]
+        columns = (
+            [index in self.rules for index in indices],
+            [teaser is not None and teaser != "comments" for teaser in teasers],
+            [teaser == "comments" for teaser in teasers],
+            [BULLET.match(self.lines[index].text) is not None for index in indices],
+            [reason == "outside_main_text" for reason in reasons],
+            [reason in ("teaser_block", "comments") for reason in reasons],
+            [reason == "link_list" for reason in reasons],
+        )
+        flags = {name: np.array(column, dtype=float) for name, column in zip(HINT_NAMES[:-1], columns, strict=True)}
+        values = np.array([self.values[index] for index in indices], dtype=float)
+        return {**flags, "line_value": np.clip(values / 20, -1.0, 1.0)}
 
     def _cut_teasers(self, first: int, last: int) -> tuple[int, int]:
         """Narrow the region at headings that open comments, then at those that open teasers or
@@ -258,14 +280,13 @@ class _Classifier:
         for index in indices:
             self.reasons.setdefault(index, reason)
 
-    def _match_patterns(self, index: int, line: Line) -> None:
-        author = byline_author(line, self.patterns)
+    def _match_patterns(self, index: int, rule: str | None) -> None:
+        """A byline, or else the line's pattern `rule`, removes line `index`."""
+        author = byline_author(self.lines[index], self.patterns)
         if author:
             self.author = self.author or author
             self.reasons[index] = "byline"
-            return
-        rule = pattern_rule(line, self.patterns)
-        if rule:
+        elif rule:
             self.reasons[index] = rule
 
     def _find_title(self, first: int) -> None:
@@ -324,16 +345,14 @@ def _blank_reasons(lines: list[Line], reasons: dict[int, str]) -> dict[int, str]
 
 def _edits(text: str, lines: list[Line], reasons: dict[int, str]) -> list[Edit]:
     """One edit per run of consecutive removed lines sharing a reason."""
-    edits: list[Edit] = []
-    for index, line in enumerate(lines):
-        reason = reasons.get(index)
-        if reason is None:
-            continue
-        start = line.start
-        if edits and edits[-1].end == line.start and edits[-1].reason == reason:
-            start = edits.pop().start
-        edits.append(Edit(STEP, KIND, start, line.end, text[start : line.end], "", reason))
-    return edits
+    runs: list[tuple[int, int, str]] = []  # (start, end, reason)
+    for index in sorted(reasons):
+        line, reason = lines[index], reasons[index]
+        if runs and runs[-1][1] == line.start and runs[-1][2] == reason:
+            runs[-1] = (runs[-1][0], line.end, reason)
+        else:
+            runs.append((line.start, line.end, reason))
+    return [Edit(STEP, KIND, start, end, text[start:end], "", reason) for start, end, reason in runs]
 
 
 def chrome_features(text: str, patterns: ChromePatterns | None = None) -> tuple[list[Line], dict[str, np.ndarray]]:

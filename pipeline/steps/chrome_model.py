@@ -22,9 +22,10 @@ from typing import Protocol
 import numpy as np
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "chrome_model.json"
-SENTENCE_END = re.compile(r"[.!?…。！？]['\"”’)\]」』）]*$")  # full-width stops for Chinese and Japanese
-CLAUSE_END = re.compile(r"[:;,：；，、]$")
-COMMA = re.compile(r"[,，、]")
+STOPS = frozenset(".!?…。！？")  # full-width stops for Chinese and Japanese
+CLOSERS = "'\"”’)]」』）"
+CLAUSE_ENDS = frozenset(":;,：；，、")
+COMMAS = ",，、"
 LONG_WORDS = 12
 WINDOWS = (2, 6)  # context windows (lines each side) for prose density
 # a heading closes the article after this share of the page's prose, or this many words of it
@@ -32,6 +33,7 @@ AFTER_HEADING = {"comments_heading": (0.3, 150), "teaser_heading": (0.5, math.in
 URL = re.compile(r"^\S*(?:https?://|www\.)\S*$")
 RUN_BORDER = 6  # prose this many lines beyond either end of a run of short lines borders it
 GAP_CAP = 60  # distances to the nearest prose line count up to this many lines
+GAPS = np.array([math.log1p(distance) / math.log1p(GAP_CAP) for distance in range(GAP_CAP + 1)])
 # second stage: the mean first-stage score over SPAN lines on each side (beyond the page OFF_PAGE);
 # the article block is found by a Viterbi pass at SEGMENT_COST; exact repeats count within REPEAT_SPAN
 SPAN = 5
@@ -44,7 +46,7 @@ SKELETON_WORD = re.compile(r"[^\W\d_]+")
 
 
 class LineLike(Protocol):
-    text: str
+    text: str  # stripped, no "\n" in it
     words: int
     tokens: Sequence[str]  # the text's \\w+ runs
 
@@ -69,45 +71,58 @@ class LineModel:
     stage2: LineModel | None = None  # scores the lines again from page_features
 
 
-def _own(line: LineLike) -> tuple[float, ...]:
-    """Features of the line on its own, in the order of OWN_NAMES."""
-    text, words, tokens = line.text, line.words, line.tokens
-    alpha = list(itertools.filterfalse(str.isdigit, tokens))
-    sentence = bool(SENTENCE_END.search(text))
-    return (
-        math.log1p(words),
-        float(sentence),
-        float(sentence and words >= LONG_WORDS),
-        float(not sentence and words >= LONG_WORDS),
-        float(bool(CLAUSE_END.search(text))),
-        float(not alpha),
-        (len(tokens) - len(alpha)) / len(tokens) if tokens else 0.0,
-        sum(map(str.isupper, map(itemgetter(0), alpha))) / len(alpha) if alpha else 0.0,
-        sum(map(str.islower, [t for t in alpha if len(t) <= 3])) / len(alpha) if alpha else 0.0,
-        min(1.0, len(COMMA.findall(text)) / max(1, words) * 5),
-        float(words <= 1),
-    )
+def _own_columns(lines: Sequence[LineLike]) -> dict[str, np.ndarray]:
+    """Features of each line on its own, a column per name of OWN_NAMES; the token counts come
+    from one pass over all the page's tokens."""
+    n = len(lines)
+    texts = [line.text for line in lines]
+    words = np.array([line.words for line in lines], dtype=np.intp)
+    counts = np.array([len(line.tokens) for line in lines], dtype=np.intp)
+    tokens = list(itertools.chain.from_iterable(line.tokens for line in lines))
+    line_of = np.repeat(np.arange(n), counts)
+    alpha = ~np.fromiter(map(str.isdigit, tokens), bool, len(tokens))
+    capital = np.fromiter(map(str.isupper, map(itemgetter(0), tokens)), bool, len(tokens))
+    short_lower = np.fromiter(map(str.islower, tokens), bool, len(tokens))
+    short_lower &= np.fromiter(map(len, tokens), np.intp, len(tokens)) <= 3
+    alphas, capitals, short_lowers = (np.bincount(line_of[alpha & mask], minlength=n)
+                                      for mask in (alpha, capital, short_lower))
+    # a sentence end is a stop before the closing quotes and brackets that end the line
+    sentence = np.array([text.rstrip(CLOSERS)[-1:] in STOPS for text in texts], dtype=bool)
+    commas = np.array([text.count(",") if text.isascii() else sum(map(text.count, COMMAS)) for text in texts],
+                      dtype=np.intp)
+    return {
+        "log_words": np.array([math.log1p(count) for count in words.tolist()]),
+        "sentence": sentence.astype(float),
+        "long_sentence": (sentence & (words >= LONG_WORDS)).astype(float),
+        "long_unpunctuated": (~sentence & (words >= LONG_WORDS)).astype(float),
+        "clause_end": np.array([text[-1:] in CLAUSE_ENDS for text in texts], dtype=float),
+        "no_letters": (alphas == 0).astype(float),
+        "digit_share": np.divide(counts - alphas, counts, out=np.zeros(n), where=counts > 0),
+        "capital_share": np.divide(capitals, alphas, out=np.zeros(n), where=alphas > 0),
+        "short_word_share": np.divide(short_lowers, alphas, out=np.zeros(n), where=alphas > 0),
+        "comma_rate": np.minimum(1.0, commas / np.maximum(1, words) * 5),
+        "one_word": (words <= 1).astype(float),
+    }
 
 
 OWN_NAMES = ("log_words", "sentence", "long_sentence", "long_unpunctuated", "clause_end", "no_letters",
              "digit_share", "capital_share", "short_word_share", "comma_rate", "one_word")
 
 
-def _blocks(lines: Sequence[LineLike], sentence: Sequence[float]) -> list[range]:
-    """Runs of lines that are one hard-wrapped paragraph: a line opening in lower case after
-    one that does not end a sentence (`sentence`: per line, whether it does) continues it."""
-    starts = [index for index, line in enumerate(lines)
-              if not (index and line.text[:1].islower() and not sentence[index - 1])]
-    return [range(a, b) for a, b in itertools.pairwise([*starts, len(lines)])]
+def _block_starts(lines: Sequence[LineLike], sentence: Sequence[float]) -> list[int]:
+    """Where the runs of lines that are one hard-wrapped paragraph start: a line opening in
+    lower case after one that does not end a sentence (`sentence`: per line, whether it does)
+    continues it."""
+    return [index for index, line in enumerate(lines)
+            if not (index and line.text[:1].islower() and not sentence[index - 1])]
 
 
-def _prose_gaps(prose: Sequence[float]) -> list[float]:
+def _prose_gaps(prose: np.ndarray) -> np.ndarray:
     """Per line, how far (log of lines, capped at 1) the nearest prose line above it is."""
-    gaps, distance = [], GAP_CAP
-    for words in prose:
-        gaps.append(math.log1p(distance) / math.log1p(GAP_CAP))
-        distance = 0 if words else min(GAP_CAP, distance + 1)
-    return gaps
+    index = np.arange(len(prose))
+    last = np.maximum.accumulate(np.where(prose != 0, index, -GAP_CAP - 1))  # the last prose line up to each
+    above = np.concatenate([[-GAP_CAP - 1], last])[: len(prose)]
+    return GAPS[np.minimum(GAP_CAP, index - above - 1)]
 
 
 RUN_NAMES = ("run_log_len", "run_digit_lines", "run_capital", "run_sentence", "run_words_spread",
@@ -122,32 +137,48 @@ def _run_features(words: np.ndarray, own: dict[str, np.ndarray], prose: np.ndarr
     n = len(prose)
     columns = {name: np.zeros(n) for name in RUN_NAMES}
     columns["run_sentence"][:] = 1.0
-    digit_lines = own["digit_share"] > 0
-    start = 0
-    for prose_line, group in itertools.groupby(prose.tolist(), key=bool):
-        end = start + len(list(group))
-        length = end - start
-        if prose_line:  # prose lines: how many prose lines in a row they stand with
-            columns["prose_run_log_len"][start:end] = math.log1p(length)
-            start = end
-            continue
-        run_words = words[start:end]
-        above = float(prose[max(0, start - RUN_BORDER) : start].sum())
-        below = float(prose[end : end + RUN_BORDER].sum())
-        shape = {
-            "run_log_len": math.log1p(length),
-            "run_digit_lines": float(np.mean(digit_lines[start:end])),
-            "run_capital": float(np.mean(own["capital_share"][start:end])),
-            "run_sentence": float(np.mean(own["sentence"][start:end])),
-            "run_words_spread": float(run_words.std() / (run_words.mean() + 1.0)),
-            "run_prose_border_above": math.log1p(above),
-            "run_prose_border_below": math.log1p(below),
-            "run_between_prose": float(above > 0 and below > 0),
-        }
-        for name, value in shape.items():
-            columns[name][start:end] = value
-        columns["run_position"][start:end] = np.arange(length) / max(1, length - 1)
-        start = end
+    if not n:
+        return columns
+    is_prose = prose != 0
+    starts = np.flatnonzero(np.concatenate([[True], is_prose[1:] != is_prose[:-1]]))
+    lengths = np.diff(starts, append=n)
+    run_of = np.repeat(np.arange(len(starts)), lengths)
+    log_lengths = np.array([math.log1p(length) for length in lengths.tolist()])
+    columns["prose_run_log_len"][is_prose] = log_lengths[run_of[is_prose]]
+    short = ~is_prose[starts]  # the runs of non-prose lines
+    starts, lengths, log_lengths = starts[short], lengths[short], log_lengths[short]
+    in_runs = ~is_prose
+    run_of = np.repeat(np.arange(len(starts)), lengths)
+    cumulative = np.concatenate([[0.0], np.cumsum(prose)])  # whole numbers: sums in any order are exact
+    ends = starts + lengths
+    above = cumulative[starts] - cumulative[np.maximum(0, starts - RUN_BORDER)]
+    below = cumulative[np.minimum(n, ends + RUN_BORDER)] - cumulative[ends]
+    # means of fractions depend on the order of summation: numpy's, except for a run of one line
+    capital, spread = [], []
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        if end - start == 1:
+            capital.append(own["capital_share"][start])
+            spread.append(0.0)
+        else:
+            run_words = words[start:end]
+            capital.append(float(np.mean(own["capital_share"][start:end])))
+            spread.append(float(run_words.std() / (run_words.mean() + 1.0)))
+    digit_lines, sentences = (np.bincount(run_of, weights=column[in_runs], minlength=len(starts))
+                              for column in (own["digit_share"] > 0, own["sentence"]))  # counts: exact sums
+    shape = {
+        "run_log_len": log_lengths,
+        "run_digit_lines": digit_lines / lengths,
+        "run_capital": np.array(capital, dtype=float),
+        "run_sentence": sentences / lengths,
+        "run_words_spread": np.array(spread, dtype=float),
+        "run_prose_border_above": np.array([math.log1p(value) for value in above.tolist()]),
+        "run_prose_border_below": np.array([math.log1p(value) for value in below.tolist()]),
+        "run_between_prose": ((above > 0) & (below > 0)).astype(float),
+    }
+    for name, value in shape.items():
+        columns[name][in_runs] = value[run_of]
+    offsets = np.flatnonzero(in_runs) - starts[run_of]
+    columns["run_position"][in_runs] = offsets / np.maximum(1, lengths - 1)[run_of]
     return columns
 
 
@@ -156,21 +187,20 @@ def line_features(lines: Sequence[LineLike], hints: Mapping[str, Sequence[float]
     density around it and where it sits relative to the page's prose (`hints`: the rule flags
     the classifier computed, one column each)."""
     n = len(lines)
-    own = dict(zip(OWN_NAMES, np.array([_own(line) for line in lines], dtype=float).reshape(n, len(OWN_NAMES)).T,
-                   strict=True))
+    own = _own_columns(lines)
     own.update((name, np.asarray(column, dtype=float)) for name, column in hints.items())
     words = np.array([line.words for line in lines], dtype=float)
-    sentence = own["sentence"].tolist()
-    prose = np.zeros(n)
     wrapped, block_prose = np.zeros(n), np.zeros(n)
-    for block in _blocks(lines, sentence):
-        block_words = words[block.start : block.stop].sum()
-        if block_words >= LONG_WORDS and sentence[block.stop - 1]:
-            prose[block.start : block.stop] = words[block.start : block.stop]
-            block_prose[block.start : block.stop] = 1.0
-        wrapped[block.start : block.stop] = float(len(block) > 1)
+    if n:  # a block is prose when it holds LONG_WORDS words and its last line ends a sentence
+        starts = np.array(_block_starts(lines, own["sentence"].tolist()), dtype=np.intp)
+        sizes = np.diff(starts, append=n)
+        block_of = np.repeat(np.arange(len(starts)), sizes)
+        is_prose = (np.add.reduceat(words, starts) >= LONG_WORDS) & (own["sentence"][starts + sizes - 1] != 0)
+        block_prose, wrapped = is_prose[block_of].astype(float), (sizes > 1)[block_of].astype(float)
+    prose = words * block_prose  # the words of prose lines, 0 elsewhere
     own["wrapped"], own["block_prose"] = wrapped, block_prose
-    own["url"] = np.array([bool(URL.search(line.text)) for line in lines], dtype=float)
+    own["url"] = np.array([("://" in line.text or "www." in line.text) and URL.search(line.text) is not None
+                           for line in lines], dtype=float)
     cumulative = np.concatenate([[0.0], np.cumsum(prose)])
     total = cumulative[-1] or 1.0
     columns = {**own, **_run_features(words, own, prose)}
@@ -188,8 +218,8 @@ def line_features(lines: Sequence[LineLike], hints: Mapping[str, Sequence[float]
     columns["prose_above"] = above / total
     columns["prose_below"] = (total - through) / total
     columns["prose_between"] = np.minimum(through, total - through + prose) / total  # the line's own prose counts
-    columns["gap_above"] = np.array(_prose_gaps(prose.tolist()))
-    columns["gap_below"] = np.array(_prose_gaps(prose.tolist()[::-1])[::-1])
+    columns["gap_above"] = _prose_gaps(prose)
+    columns["gap_below"] = _prose_gaps(prose[::-1])[::-1]
     counts = Counter(line.text for line in lines)
     columns["repeated"] = np.array([counts[line.text] > 1 for line in lines], dtype=float)
     return columns
