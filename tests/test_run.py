@@ -4,10 +4,12 @@ import gzip
 import hashlib
 import shutil
 import sys
+import zlib
 from pathlib import Path
 
 import pyarrow.compute as pc
 from conftest import SEEDS
+from warcio.archiveiterator import ArchiveIterator
 
 from pipeline import __version__
 from pipeline.archive.history import table_history
@@ -131,3 +133,21 @@ def test_cleaning_workers_import_no_delta_or_airflow_code():
         assert pool is not None
         assert pool.submit(eval, loaded).result() == ["pipeline"]
     assert {"deltalake", "pyarrow"} <= set(sys.modules)  # while this process has them: the check can tell
+
+
+def test_each_raw_record_is_one_gzip_member_a_plain_reader_can_walk(seed_archive: Path):
+    rows = read_table(seed_archive, "articles").to_pylist()
+    [warc_file] = {row["raw_ref"]["warc_file"] for row in rows}
+    data = (seed_archive / warc_file).read_bytes()
+    members, offset = [], 0
+    while offset < len(data):  # each record starts a gzip member where its raw_ref says
+        members.append(offset)
+        decompressor = zlib.decompressobj(zlib.MAX_WBITS + 16)
+        decompressor.decompress(data[offset:])
+        assert decompressor.eof
+        offset = len(data) - len(decompressor.unused_data)
+    assert sorted(row["raw_ref"]["offset"] for row in rows) == members
+    assert gzip.decompress(data).count(b"WARC/1.") == len(rows)  # the whole file as one gzip stream, too
+    with (seed_archive / warc_file).open("rb") as stream:
+        ids = [record.rec_headers.get_header("WARC-Record-ID") for record in ArchiveIterator(stream)]
+    assert sorted(ids) == sorted(row["raw_ref"]["record_id"] for row in rows)

@@ -7,6 +7,7 @@ import io
 import os
 import tempfile
 import threading
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -31,6 +32,9 @@ NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modif
 # The body is stored decoded and de-chunked, so these headers would mislead a WARC reader; they
 # are kept under an X-Archive-Orig- prefix (the convention of web archives) and Content-Length is set anew.
 _REWRITTEN_HEADERS = ("content-encoding", "transfer-encoding", "content-length")
+# zlib's default level: warcio's own gzip writer uses 9, which costs twice the CPU for 1% smaller files
+# (the benchmark pages: 17.9% against 17.7% of their size)
+GZIP_LEVEL = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +78,7 @@ class RawWriter:
             path = store.local_path(archive_root) / self._relative
             path.parent.mkdir(parents=True, exist_ok=True)
             self._file = path.open("ab")
-        self._writer = WARCWriter(self._file, gzip=True)
+        self._writer = WARCWriter(self._file, gzip=False)  # makes records; `_append` writes them
         self._lock = threading.RLock()
 
     def write(self, capture: Capture) -> Capture:
@@ -146,9 +150,13 @@ class RawWriter:
         return record
 
     def _append(self, record: ArcWarcRecord) -> RawRef:
+        plain = io.BytesIO()
+        WARCWriter(plain, gzip=False).write_record(record)
+        member = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)  # one gzip member per record
+        compressed = member.compress(plain.getvalue()) + member.flush()
         with self._lock:
             offset = self._file.tell()
-            self._writer.write_record(record)
+            self._file.write(compressed)
             self._file.flush()
             os.fsync(self._file.fileno())
         return RawRef(self._relative, record.rec_headers.get_header("WARC-Record-ID"), offset)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
-from pipeline.despin.tokens import runs
+from pipeline.despin.tokens import run_keys
 
 FORMAT = "newsarchive-despin-lm/1"
 
@@ -38,8 +38,7 @@ def count_texts(texts: Iterable[str]) -> ArchiveCounts:
     documents = 0
     for text in texts:
         documents += 1
-        for run in runs(text):
-            keys = [w.key for w in run]
+        for keys in run_keys(text):
             unigram.update(keys)
             bigram.update(f"{a} {b}" for a, b in pairwise(keys))
     return ArchiveCounts(dict(unigram), dict(bigram), documents)
