@@ -12,12 +12,14 @@ import os
 from collections import Counter
 from functools import cache
 from importlib.metadata import version
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from pipeline.config import CleanConfig
 from pipeline.record import Article, ParagraphLanguage
 
 if TYPE_CHECKING:
+    from langdetect.language import Language
     from py3langid.langid import LanguageIdentifier
 
 UNDETERMINED = "und"
@@ -52,15 +54,62 @@ def _identifier() -> LanguageIdentifier:
     return identifier
 
 
+def detect_langs(text: str, seed: int) -> list[Language]:
+    """`langdetect.detect_langs(text)` seeded with `seed`, the same answer to the last bit, about
+    four times faster: its sampling loop, step for step, updates all languages' probabilities with
+    one array operation instead of a Python loop per language (tests/test_language.py holds the
+    two equal)."""
+    import numpy as np
+    from langdetect import detector_factory
+    from langdetect.detector import Detector
+    from langdetect.lang_detect_exception import ErrorCode, LangDetectException
+
+    detector_factory.init_factory()
+    factory = detector_factory._factory
+    detector = factory.create()
+    detector.seed = seed
+    detector.append(text)
+    detector.cleaning_text()
+    ngrams = detector._extract_ngrams()  # only n-grams in the profiles
+    if not ngrams:
+        raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
+    rows: dict[str, int] = {}
+    picks = [rows.setdefault(ngram, len(rows)) for ngram in ngrams]
+    languages = len(detector.langlist)
+    profile = factory.word_lang_prob_map
+    word_probabilities = np.fromiter(
+        chain.from_iterable(profile[ngram] for ngram in rows), float, len(rows) * languages
+    ).reshape(len(rows), languages)
+    langprob = np.zeros(languages)
+    choice, gauss = detector.random.choice, detector.random.gauss
+    detector.random.seed(detector.seed)
+    for _ in range(detector.n_trial):
+        prob = np.full(languages, 1.0 / languages)
+        alpha = detector.alpha + gauss(0.0, 1.0) * Detector.ALPHA_WIDTH
+        factors = alpha / Detector.BASE_FREQ + word_probabilities
+        i = 0
+        while True:
+            prob *= factors[choice(picks)]
+            if i % 5 == 0:
+                # Python's float sum() adds left to right, as add.accumulate does; sum() of an
+                # array would add pairwise and round differently.
+                prob /= np.add.accumulate(prob)[-1]
+                if prob.max() > Detector.CONV_THRESHOLD or i >= Detector.ITERATION_LIMIT:
+                    break
+            i += 1
+        langprob += prob / detector.n_trial
+    detector.langprob = langprob.tolist()
+    return detector.get_probabilities()
+
+
 def _langdetect(text: str, seed: int) -> tuple[str, str | None, float, str | None, Counter[str]]:
     """(language, raw code, confidence, reason when undetermined, probability per language)."""
-    from langdetect import DetectorFactory, LangDetectException, detect_langs
+    from langdetect import LangDetectException
 
     if not text.strip():
         return UNDETERMINED, None, 0.0, "empty text", Counter()
-    DetectorFactory.seed = seed  # langdetect keeps its seed on the factory class
     try:
-        guesses = detect_langs(text)
+        guesses = detect_langs(text, seed)
     except LangDetectException as exc:
         return UNDETERMINED, None, 0.0, f"nothing to detect: {exc}", Counter()
     best = guesses[0]
