@@ -121,3 +121,18 @@ def test_detect_langs_gives_langdetects_own_answer_to_the_last_bit():
             except LangDetectException as exc:
                 got = [("error", exc.code)]
             assert got == expected, text
+
+
+def test_feature_counts_are_py3langids_own_for_the_text_and_its_first_half():
+    from pipeline.steps.language import _feature_counts, _identifier
+
+    identifier = _identifier()
+    texts = ["", "é", "a\ud800b", MIXED, *AMBIGUOUS, *(row["text"] for row in short_texts()[::50])]
+    texts += [body for body, _, _ in labelled_paragraphs(every=40)]
+    for text in texts:
+        for cut in (0, len(text) // 2, len(text)):
+            whole, first = _feature_counts(text, cut)
+            assert whole.dtype == first.dtype == identifier.instance2fv(text).dtype
+            assert (whole == identifier.instance2fv(text)).all(), text
+            assert (first == identifier.instance2fv(text[:cut])).all(), (text, cut)
+            assert (_feature_counts(text)[0] == whole).all()
