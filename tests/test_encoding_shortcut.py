@@ -20,6 +20,10 @@ CRAFTED = [
     "", "plain ascii", "sÃ³", "voilÃ le travail", "Ã  la carte", "café\r\nnext", "a\x1b[31mred", "Ã\x01 x",
     "e\u0301 decomposed", "â€™ quoted", "x\ud800y", "\ufeffBOM", "Ð¿Ñ€Ð¸Ð²ÐµÑ‚", "ordinary café — “quotes”",
     "ascii " * 50 + "Ã©" + " ascii" * 50, "ÃÂ", "line\u2028break", "c1 \x85 control", "\x00nul",
+    # the fixers run only on the lines from the first to the last trigger character
+    "one\ntwo\ufeff three\nfour", "\ufeff\nmiddle\nend\x00", "a\r\nb\nc\r\n\nd\x1b[1mbold\ne",
+    "x\ud83d\ude00y\n\ud800\nz\n", "café\nline\u2028two\nthree", "\n\n\x85\n\n", "a\nb\u0301\x01\nc",
+    "e\u0301\n\ufeff", "\ufeff\ne\u0301", "\r", "\n\ufeff", "x\ne\x01\u0301\ny",
 ]
 
 

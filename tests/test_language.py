@@ -3,10 +3,10 @@ from datetime import UTC, datetime
 
 from conftest import SEEDS, run_cli
 
-from bench.score_language import paragraph_accuracy, short_text_accuracy, short_texts, site_half
+from bench.score_language import labelled_paragraphs, paragraph_accuracy, short_text_accuracy, short_texts, site_half
 from pipeline.config import CleanConfig
 from pipeline.record import Article
-from pipeline.steps.language import _langdetect_codes, _normalise, detect_language
+from pipeline.steps.language import _langdetect_codes, _normalise, detect_langs, detect_language
 
 CONFIG = CleanConfig()
 # Short and mixed texts are where an unseeded langdetect changes its answer from run to run.
@@ -99,3 +99,40 @@ def test_paragraph_languages_lose_nothing_against_langdetect_on_each():
     former, current, total = paragraph_accuracy(every=4)
     assert total > 800
     assert current >= former
+
+
+def test_detect_langs_gives_langdetects_own_answer_to_the_last_bit():
+    from langdetect import DetectorFactory, LangDetectException
+    from langdetect import detect_langs as langdetect_detect_langs
+
+    texts = [*AMBIGUOUS, MIXED, "中国的人工智能发展迅速，许多公司正在开发大型语言模型。", "12345 67 890 -- !!"]
+    texts += [row["text"] for row in short_texts()[::10]]
+    texts += [paragraph for _, paragraphs, _ in labelled_paragraphs(every=20) for paragraph in paragraphs[:8]]
+    assert len(texts) > 100
+    for seed in (0, 7):
+        for text in texts:
+            DetectorFactory.seed = seed
+            try:
+                expected = [(guess.lang, guess.prob) for guess in langdetect_detect_langs(text)]
+            except LangDetectException as exc:
+                expected = [("error", exc.code)]
+            try:
+                got = [(guess.lang, guess.prob) for guess in detect_langs(text, seed)]
+            except LangDetectException as exc:
+                got = [("error", exc.code)]
+            assert got == expected, text
+
+
+def test_feature_counts_are_py3langids_own_for_the_text_and_its_first_half():
+    from pipeline.steps.language import _feature_counts, _identifier
+
+    identifier = _identifier()
+    texts = ["", "é", "a\ud800b", MIXED, *AMBIGUOUS, *(row["text"] for row in short_texts()[::50])]
+    texts += [body for body, _, _ in labelled_paragraphs(every=40)]
+    for text in texts:
+        for cut in (0, len(text) // 2, len(text)):
+            whole, first = _feature_counts(text, cut)
+            assert whole.dtype == first.dtype == identifier.instance2fv(text).dtype
+            assert (whole == identifier.instance2fv(text)).all(), text
+            assert (first == identifier.instance2fv(text[:cut])).all(), (text, cut)
+            assert (_feature_counts(text)[0] == whole).all()

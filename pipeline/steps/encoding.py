@@ -54,13 +54,31 @@ def has_mojibake(text: str) -> bool:
     return end >= 0 and BADNESS_RE.search(text, start, end) is not None
 
 
+def _fix_lines(text: str, first: int, last: int) -> ftfy.ExplainedText:
+    """The fixers (no mojibake search) on the NFC `text`, run only on its lines from the one holding
+    `first` to the one holding `last`: with mojibake out of the way every fixer acts within a line,
+    and lines without a trigger character are left as they are, so ftfy's text and explanation
+    for the whole are those for these lines, with the others around them."""
+    start = text.rfind("\n", 0, first) + 1
+    end = text.find("\n", last)
+    end = len(text) if end < 0 else end + 1
+    fixed = ftfy.fix_and_explain(text[start:end], config=_FTFY_FIXERS_ONLY)
+    return ftfy.ExplainedText(text[:start] + fixed.text + text[end:], fixed.explanation)
+
+
 def _explained_fix(text: str) -> ftfy.ExplainedText:
     """ftfy's result for `text`: the full pass only where mojibake or a fixer trigger is present."""
     if has_mojibake(text):
         return ftfy.fix_and_explain(text, config=_FTFY)
-    if _FIXER_TRIGGER.search(text) is None and unicodedata.is_normalized("NFC", text):
+    normalized = unicodedata.is_normalized("NFC", text)
+    first = _FIXER_TRIGGER.search(text)
+    if first is None and normalized:
         return ftfy.ExplainedText(text, [])
-    fixed = ftfy.fix_and_explain(text, config=_FTFY_FIXERS_ONLY)
+    if normalized:
+        last = max(match.start() for match in _FIXER_TRIGGER.finditer(text, first.start()))
+        fixed = _fix_lines(text, first.start(), last)
+    else:
+        fixed = ftfy.fix_and_explain(text, config=_FTFY_FIXERS_ONLY)
     if has_mojibake(fixed.text):  # a fix uncovered mojibake: let ftfy see all of it
         return ftfy.fix_and_explain(text, config=_FTFY)
     return fixed
