@@ -1,3 +1,5 @@
+import random
+
 import pytest
 
 from pipeline.edits import diff_edits, replay
@@ -42,3 +44,31 @@ def test_overlapping_edits_are_refused():
     edits = [Edit("s", "k", 0, 3, "abc", "x", "r"), Edit("s", "k", 2, 4, "cd", "y", "r")]
     with pytest.raises(ValueError, match="overlaps"):
         replay("abcdef", edits)
+
+
+def test_a_fix_inside_a_long_line_is_logged_where_it_is():
+    before = "a" * 3000 + "caf\u00c3\u00a9" + "b" * 900 + "\nsecond line\n"
+    after = before.replace("caf\u00c3\u00a9", "café")
+    [edit] = diff_edits("encoding", "repair", before, after, "ftfy")
+    assert (edit.start, edit.end, edit.before, edit.after) == (3003, 3005, "\u00c3\u00a9", "é")
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_any_change_of_lines_replays_exactly(seed: int):
+    rng = random.Random(seed)
+    pieces = ["a\n", "b\n", "\n", "dd\n", "e", "ab\r\n", "caf\u00c3\u00a9\n"]
+    lines = [rng.choice(pieces) for _ in range(rng.randint(0, 12))]
+    changed = list(lines)
+    for _ in range(rng.randint(1, 4)):
+        place = rng.randint(0, len(changed))
+        choice = rng.random()
+        if choice < 0.3 and changed:
+            changed.pop(min(place, len(changed) - 1))
+        elif choice < 0.6:
+            changed.insert(place, rng.choice(pieces))
+        elif changed:
+            changed[min(place, len(changed) - 1)] = rng.choice(pieces)
+    before, after = "".join(lines), "".join(changed)
+    edits = diff_edits("s", "k", before, after, "r")
+    assert replay(before, edits) == after
+    assert (edits == []) == (before == after)
