@@ -13,6 +13,7 @@ the key's bytes, so no Python object is made per entry and processes share the p
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -206,7 +207,8 @@ def base_counts() -> BaseCounts:
         partial.write_bytes(content)
         partial.replace(path)
     except OSError:  # an unwritable cache: this process keeps its own copy
-        partial.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
     return _parsed(content, key)
 
 
