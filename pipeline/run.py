@@ -22,6 +22,7 @@ from pipeline.capture.warc import RawWriter, raw_writer
 from pipeline.clean import Cleaned, clean_capture, clean_in_worker
 from pipeline.config import RunConfig
 from pipeline.despin.archive_lm import local_copy, pin_run_model
+from pipeline.heap import release_free_memory
 from pipeline.report import write_run_report
 from pipeline.sources import capture_sources, configure_for, expand_sources, needs_fetcher, open_fetcher
 
@@ -161,5 +162,6 @@ def run(
     with worker_pool(config.workers) as pool:
         for batch, members in batches(inputs, config.batch_size):
             stage_inputs(members, batch, config, pool, clock, on_document)
+            release_free_memory()  # what the batch's pages, rows and Parquet buffers freed
     summary = commit(config, started_at, clock)
     return dataclasses.replace(summary, report=str(write_run_report(root, config.run_id)))

@@ -4,50 +4,212 @@ Unigram probabilities come from `wordfreq`, bigram counts from the bigram dictio
 ships (Google Books n-grams, pruned to the 242,342 commonest pairs). A pair the pruned list lacks
 is scored with stupid backoff, but never above the rarest listed pair (its absence is evidence).
 Archive counts (`archive_counts.ArchiveCounts`) adapt both by Dirichlet smoothing with `prior_weight`.
+
+The packaged counts are read from a compact file built on first use from the installed data and kept
+in the cache (`$XDG_CACHE_HOME/newsarchive/despin-base/<sha256>.bin`, the sha256 of that data and of
+the code reading it). The file is mapped, not parsed: a lookup bisects sorted 64-bit hashes and checks
+the key's bytes, so no Python object is made per entry and processes share the pages they read.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import math
+import mmap
+import os
+import struct
+import uuid
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
+from importlib.util import find_spec
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.despin.archive_counts import ArchiveCounts, read_counts
+
+if TYPE_CHECKING:
+    import numpy as np
 
 BOUNDARY = "<s>"  # the start of a sentence or of a run of words after punctuation
 _BACKOFF = 0.4  # stupid backoff factor (Brants et al. 2007)
 _UNKNOWN = 1e-9  # probability of a word wordfreq does not list
 _PRIOR_WEIGHT = 50.0  # pseudo-count of the packaged model when archive counts adapt it
 _CACHE_LIMIT = 100_000  # cached pairs (about 12 MB) before the cache starts again: a worker lives long
+_FORMAT = "newsarchive-despin-base/1"  # the compact file's layout; a change makes a new cache key
+_BIGRAMS = "frequency_bigramdictionary_en_243_342.txt"
+_WORDS = "large_en.msgpack.gz"  # wordfreq's "best" English list
+_HEADER = struct.Struct("<Q")  # the compact file starts with its JSON header's length
+_TYPECODES = {"<f8": "d", "<u8": "Q", "<u4": "I", "|u1": "B", "<i8": "q"}  # numpy's dtypes as memoryview's
+
+
+def _hash(key: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little")
+
+
+def _encoded(key: str) -> bytes:
+    return key.encode("utf-8", "surrogatepass")
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """Keys and a value each, without a Python object per key: the keys' hashes in ascending order,
+    the keys' UTF-8 bytes in the same order (`offsets` delimit them) and one value per key."""
+
+    hashes: memoryview  # unsigned 64-bit
+    offsets: memoryview  # unsigned 32-bit, one more than keys
+    keys: memoryview  # bytes
+    values: memoryview
+
+    def get(self, key: str) -> int | float | None:
+        """The value of `key`, None when it is not listed."""
+        data = _encoded(key)
+        digest = _hash(data)
+        hashes, offsets = self.hashes, self.offsets
+        index = bisect_left(hashes, digest)
+        while index < len(hashes) and hashes[index] == digest:  # two keys may share a hash
+            if self.keys[offsets[index] : offsets[index + 1]] == data:
+                return self.values[index]
+            index += 1
+        return None
 
 
 @dataclass(frozen=True, slots=True)
 class BaseCounts:
     """The packaged statistics: word probabilities and bigram counts with their total."""
 
-    unigram: dict[str, float]
-    bigram: dict[str, int]  # "left right" → count
+    words: _Table  # word → index into `probabilities`
+    probabilities: memoryview  # wordfreq's distinct probabilities
+    pairs: _Table  # "left right" → count
     bigram_total: float
     bigram_floor: float  # count of the rarest listed pair
 
+    def unigram(self, word: str) -> float | None:
+        """wordfreq's probability of `word`, None when it does not list it."""
+        index = self.words.get(word)
+        return None if index is None else self.probabilities[index]  # type: ignore[index]
 
-@lru_cache(maxsize=1)
-def base_counts() -> BaseCounts:
-    """Read once per process from the installed `wordfreq` and `symspellpy` data."""
+    def bigram(self, pair: str) -> int | None:
+        """The count of "left right", None when the pruned list lacks it."""
+        return self.pairs.get(pair)  # type: ignore[return-value]
+
+
+def _data_files() -> tuple[Path, Path, Path]:
+    """wordfreq's English list, the code that reads it and symspellpy's bigrams (found, not imported)."""
+    wordfreq = Path(find_spec("wordfreq").submodule_search_locations[0])  # type: ignore[union-attr, index]
+    symspellpy = Path(find_spec("symspellpy").submodule_search_locations[0])  # type: ignore[union-attr, index]
+    return wordfreq / "data" / _WORDS, wordfreq / "__init__.py", symspellpy / _BIGRAMS
+
+
+def _data_key() -> str:
+    """The sha256 of the compact format's name and of every file its content comes from."""
+    digest = hashlib.sha256(_FORMAT.encode())
+    for path in _data_files():
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _read_packaged() -> tuple[dict[str, float], dict[str, int]]:
+    """wordfreq's probability of each word and symspellpy's count of each pair."""
     import wordfreq
 
+    words, _, bigrams = _data_files()
+    if Path(wordfreq.available_languages("best")["en"]) != words:
+        raise RuntimeError(f"wordfreq's best English list is not {words}")
     unigram = wordfreq.get_frequency_dict("en", "best")  # wordfreq's cached dict: only read, never changed
     if any("’" in word for word in unigram):  # wordfreq 3 lists none; rewriting 321,180 keys costs 0.1 s
         unigram = {w.replace("’", "'"): p for w, p in unigram.items()}
     bigram: dict[str, int] = {}
-    path = resources.files("symspellpy") / "frequency_bigramdictionary_en_243_342.txt"
-    with path.open(encoding="utf-8") as handle:
+    with bigrams.open(encoding="utf-8") as handle:
         for line in handle:
             left, right, count = line.split()
             bigram[f"{left} {right}"] = int(count)
-    return BaseCounts(unigram, bigram, float(sum(bigram.values())), float(min(bigram.values())))
+    return unigram, bigram
+
+
+def _table_arrays(entries: dict[str, int], value_type: type) -> list[np.ndarray]:
+    """A table's arrays, in the order `_Table` takes them."""
+    import numpy as np
+
+    keys = [_encoded(key) for key in entries]
+    hashes = np.fromiter(map(_hash, keys), np.uint64, len(keys))
+    order = np.argsort(hashes, kind="stable")
+    ordered = [keys[i] for i in order.tolist()]
+    lengths = np.fromiter(map(len, ordered), np.uint64, len(keys))
+    return [hashes[order], np.concatenate(([0], np.cumsum(lengths))).astype(np.uint32),
+            np.frombuffer(b"".join(ordered), np.uint8), np.fromiter(entries.values(), value_type, len(keys))[order]]
+
+
+def _build(key: str) -> bytes:
+    """The compact file of the packaged counts: a length, a JSON header, then 8-byte aligned arrays."""
+    import numpy as np
+
+    unigram, bigram = _read_packaged()
+    probabilities = sorted(set(unigram.values()))
+    position = {p: index for index, p in enumerate(probabilities)}
+    arrays = [np.array(probabilities, np.float64),
+              *_table_arrays({w: position[p] for w, p in unigram.items()}, np.uint32),
+              *_table_arrays(bigram, np.int64)]
+    body, layout = bytearray(), []
+    for values in arrays:
+        layout.append([_TYPECODES[values.dtype.str], len(body), len(values)])
+        body += values.tobytes()
+        body += bytes(-len(body) % 8)
+    header = json.dumps({"format": _FORMAT, "key": key, "bigram_total": float(sum(bigram.values())),
+                         "bigram_floor": float(min(bigram.values())), "arrays": layout}).encode()
+    header += b" " * (-(_HEADER.size + len(header)) % 8)
+    return _HEADER.pack(len(header)) + header + bytes(body)
+
+
+def _parsed(buffer: mmap.mmap | bytes, key: str) -> BaseCounts:
+    """The counts in a compact file; ValueError when it is not one of `key`."""
+    view = memoryview(buffer)
+    if len(view) < _HEADER.size:
+        raise ValueError("the compact counts are cut short")
+    (length,) = _HEADER.unpack_from(view)
+    header = json.loads(bytes(view[_HEADER.size : _HEADER.size + length]))
+    if header.get("format") != _FORMAT or header.get("key") != key:
+        raise ValueError("not the compact counts of this data")
+    base = _HEADER.size + length
+    arrays = []
+    for code, offset, count in header["arrays"]:
+        size = struct.calcsize(code) * count
+        if base + offset + size > len(view):
+            raise ValueError("the compact counts are cut short")
+        arrays.append(view[base + offset : base + offset + size].cast(code))
+    probabilities, *tables = arrays
+    return BaseCounts(_Table(*tables[:4]), probabilities, _Table(*tables[4:]), header["bigram_total"],
+                      header["bigram_floor"])
+
+
+def _cache_path(key: str) -> Path:
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "newsarchive" / "despin-base" / f"{key}.bin"
+
+
+@lru_cache(maxsize=1)
+def base_counts() -> BaseCounts:
+    """The packaged counts, mapped from the cache; built from the installed data on first use. Another
+    process may build the same file at the same time: each writes its own and renames it into place."""
+    key = _data_key()
+    path = _cache_path(key)
+    try:
+        with path.open("rb") as handle:
+            return _parsed(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ), key)
+    except (OSError, ValueError):  # not built yet, or not a complete file of this data
+        pass
+    content = _build(key)
+    partial = path.with_name(f"{path.name}.{uuid.uuid4().hex[:8]}.partial")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(content)
+        partial.replace(path)
+    except OSError:  # an unwritable cache: this process keeps its own copy
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+    return _parsed(content, key)
 
 
 @dataclass(slots=True)
@@ -65,14 +227,15 @@ class LanguageModel:
         return self.archive.sha256 if self.archive else "base"
 
     def unigram(self, word: str) -> float:
-        return self.base.unigram.get(word, _UNKNOWN)
+        p = self.base.unigram(word)
+        return _UNKNOWN if p is None else p
 
     def _base_conditional(self, previous: str, word: str) -> float:
         p_word = self.unigram(word)
         if previous == BOUNDARY:
             return p_word
         p_previous = self.unigram(previous)
-        count = self.base.bigram.get(f"{previous} {word}")
+        count = self.base.bigram(f"{previous} {word}")
         if count is not None:
             return min(1.0, count / self.base.bigram_total / p_previous)
         ceiling = self.base.bigram_floor / self.base.bigram_total / p_previous

@@ -1,0 +1,70 @@
+"""The packaged counts mapped from their compact file answer exactly as the installed data does."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.despin import language_model
+from pipeline.despin.language_model import _cache_path, _data_key, _read_packaged, _Table, _table_arrays, base_counts
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_every_packaged_count_and_probability_is_kept():
+    unigram, bigram = _read_packaged()
+    counts = base_counts()
+    assert all(counts.unigram(word) == p for word, p in unigram.items())
+    assert all(counts.bigram(pair) == n for pair, n in bigram.items())
+    assert counts.bigram_total == float(sum(bigram.values()))
+    assert counts.bigram_floor == float(min(bigram.values()))
+    assert counts.unigram("zorblyx") is None and counts.bigram("the zorblyx") is None
+    assert counts.unigram("the\udcff") is None  # a lone surrogate is looked up, not an error
+
+
+def test_keys_that_share_a_hash_are_told_apart(monkeypatch):
+    monkeypatch.setattr(language_model, "_hash", lambda data: len(data) % 2)
+    entries = {f"w{n}": n for n in range(50)}
+    table = _Table(*(memoryview(values) for values in _table_arrays(entries, int)))
+    assert all(table.get(key) == value for key, value in entries.items())
+    assert table.get("w50") is None and table.get("w") is None
+
+
+def _load_in_new_process(cache: Path) -> str:
+    """Which modules a new process imported to read the packaged counts from the cache `cache`."""
+    code = ("import sys; from pipeline.despin.language_model import base_counts; base_counts(); "
+            "print('wordfreq' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env={"XDG_CACHE_HOME": str(cache)},
+                            capture_output=True, text=True, check=True)
+    return result.stdout.strip()
+
+
+def test_the_first_process_builds_the_file_and_the_next_maps_it(tmp_path):
+    assert _load_in_new_process(tmp_path) == "True"  # built from wordfreq's list
+    assert [p.name for p in tmp_path.rglob("*") if p.is_file()] == [f"{_data_key()}.bin"]
+    assert _load_in_new_process(tmp_path) == "False"  # mapped: wordfreq is not even imported
+
+
+@pytest.mark.parametrize("damage", ["empty", "cut short", "of other data"])
+def test_a_damaged_or_foreign_cache_file_is_built_again(tmp_path, monkeypatch, damage):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    key = _data_key()
+    path = _cache_path(key)
+    path.parent.mkdir(parents=True)
+    if damage == "empty":
+        path.write_bytes(b"")
+    elif damage == "cut short":
+        path.write_bytes(language_model._build(key)[:-8])
+    else:
+        path.write_bytes(language_model._build("0" * 64))
+    assert base_counts.__wrapped__().bigram("of the") == base_counts().bigram("of the")
+    assert language_model._parsed(path.read_bytes(), key).unigram("the") == base_counts().unigram("the")
+
+
+def test_an_unwritable_cache_still_gives_the_counts(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    assert base_counts.__wrapped__().bigram("of the") == base_counts().bigram("of the")
+    assert list(tmp_path.iterdir()) == [blocker]
