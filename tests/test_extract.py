@@ -11,18 +11,7 @@ from pipeline.config import CleanConfig
 from pipeline.record import Article
 from pipeline.steps.extract import extract_main_text
 from tests.site_server import SITE
-
-PARAGRAPH = "The council approved the budget for the new bridge after a long debate on Monday night. " * 12
-
-
-def nested(depth: int) -> str:
-    return (
-        "<html><head><title>Bridge</title></head><body>"
-        + "<div>" * depth
-        + f"<p>{PARAGRAPH}</p>"
-        + "</div>" * depth
-        + "</body></html>"
-    )
+from tests.test_html_depth import PARAGRAPH, nested
 
 
 def extract(html: str, uri: str = "https://news.example/page") -> Article:
