@@ -88,7 +88,7 @@ def options(run: list[Word], lexicon: Lexicon, model: LanguageModel, margins: Ma
             guarded = guarded or not word.editable
             spun = tuple(keys[first : first + length])
             possessive = lexicon.possessive_candidates(spun)
-            if spun not in lexicon.prefixes and not possessive:  # no longer span has candidates either
+            if spun not in prefixes and not possessive:  # no longer span has candidates either
                 break
             candidates = lexicon.candidates(spun) + possessive
             if not candidates:  # most spans: nothing to weigh, so the spun form is not scored
