@@ -1,12 +1,13 @@
 """Compact cache files of arrays, built once from installed data and memory-mapped after.
 
 A file is `$XDG_CACHE_HOME/newsarchive/<kind>/<key>.bin`: an 8-byte length, a JSON header (the key,
-free-form metadata, each array's dtype, offset and shape, and the sha256 of the array bytes), then
-the arrays, each 64-byte aligned and in its own memory order. The key names the data and the code that made the file, so a new
-version of either makes a new file. A file is trusted only when its header names its key and its
-bytes hash to the digest it records; anything else (cut short, damaged, foreign) is rebuilt. The
-digest is checked by reading the file, not through the mapping, so the check leaves no pages in
-the process: a worker holds only the pages its lookups touch, shared with every other process."""
+free-form metadata, each array's dtype, offset, shape and memory order, and the sha256 of the array
+bytes), then the arrays, each 64-byte aligned. The key names the data and the code that made the
+file, so a new version of either makes a new file. A file is trusted only when its header names its
+key and its bytes hash to the digest it records; anything else (cut short, damaged, foreign) is
+rebuilt. The digest is checked by reading the file, not through the mapping, so the check leaves no
+pages in the process: a worker holds only the pages its lookups touch, shared with every other
+process."""
 
 from __future__ import annotations
 

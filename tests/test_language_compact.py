@@ -55,7 +55,8 @@ def test_compact_py3langid_model_is_py3langids_own():
 
 def _detect_in_new_process(cache: Path) -> str:
     """A new process's answer for one text, with the cache `cache`."""
-    code = "from pipeline.steps.language import detect_langs; print(detect_langs('Die Regierung hat neue Maßnahmen.', 0))"
+    code = ("from pipeline.steps.language import detect_langs; "
+            "print(detect_langs('Die Regierung hat neue Maßnahmen.', 0))")
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env={"XDG_CACHE_HOME": str(cache)},
                             capture_output=True, text=True, check=True)
     return result.stdout.strip()
