@@ -1,13 +1,14 @@
 """Compact cache files of arrays, built once from installed data and memory-mapped after.
 
 A file is `$XDG_CACHE_HOME/newsarchive/<kind>/<key>.bin`: an 8-byte length, a JSON header (the key,
-free-form metadata, each array's dtype, offset, shape and memory order, and the sha256 of the array
+free-form metadata, each array's dtype, offset, shape and memory order, and the CRC-32 of the array
 bytes), then the arrays, each 64-byte aligned. The key names the data and the code that made the
-file, so a new version of either makes a new file. A file is trusted only when its header names its
-key and its bytes hash to the digest it records; anything else (cut short, damaged, foreign) is
-rebuilt. The digest is checked by reading the file, not through the mapping, so the check leaves no
-pages in the process: a worker holds only the pages its lookups touch, shared with every other
-process."""
+file (`installed_key`: the sha256 of the installed distributions' RECORD files, which list the sha256
+of every file they installed, and of our own code), so a new version of either makes a new file. A
+file is trusted only when its header names its key and its bytes match the checksum it records;
+anything else (cut short, damaged, foreign) is rebuilt. The checksum is taken by reading the file,
+not through the mapping, so the check leaves no pages in the process: a worker holds only the pages
+its lookups touch, shared with every other process."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import mmap
 import os
 import struct
 import uuid
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,8 +54,7 @@ def encode(key: str, meta: dict[str, Any], arrays: dict[str, np.ndarray]) -> byt
         body += bytes(-len(body) % _ALIGN)
         layout[name] = [values.dtype.str, len(body), list(values.shape), order]
         body += values.tobytes(order=order)
-    header = json.dumps({"key": key, "meta": meta, "arrays": layout,
-                         "sha256": hashlib.sha256(body).hexdigest()}).encode()
+    header = json.dumps({"key": key, "meta": meta, "arrays": layout, "crc32": zlib.crc32(body)}).encode()
     header += b" " * (-(_LENGTH.size + len(header)) % _ALIGN)
     return _LENGTH.pack(len(header)) + header + bytes(body)
 
@@ -82,13 +83,13 @@ def _views(buffer: bytes | mmap.mmap, header: dict[str, Any], start: int) -> dic
     return arrays
 
 
-def _body_digest(path: Path, start: int) -> str:
-    digest = hashlib.sha256()
+def _body_checksum(path: Path, start: int) -> int:
+    checksum = 0
     with path.open("rb") as handle:
         handle.seek(start)
         while block := handle.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
+            checksum = zlib.crc32(block, checksum)
+    return checksum
 
 
 def open_mapped(path: Path, key: str) -> Mapped:
@@ -97,8 +98,8 @@ def open_mapped(path: Path, key: str) -> Mapped:
     with path.open("rb") as handle:
         mapping = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
     header, start = _header(mapping, key)
-    if _body_digest(path, start) != header.get("sha256"):
-        raise ValueError("damaged: its bytes do not match its digest")
+    if _body_checksum(path, start) != header.get("crc32"):
+        raise ValueError("damaged: its bytes do not match its checksum")
     try:
         return Mapped(header["meta"], _views(mapping, header, start))
     except (KeyError, TypeError) as exc:  # a header of another layout
@@ -134,4 +135,22 @@ def files_key(kind: str, files: list[Path], *extra: str) -> str:
         digest.update(path.read_bytes())
     for value in extra:
         digest.update(b"\0" + value.encode())
+    return digest.hexdigest()
+
+
+def installed_key(kind: str, distributions: list[str], code: list[Path], *extra: str) -> str:
+    """The sha256 of `kind`, the RECORD of each installed distribution (every file it installed,
+    with that file's sha256; the files themselves where a distribution has no RECORD), our `code`
+    files and `extra` strings."""
+    from importlib.metadata import distribution
+
+    digest = hashlib.sha256(kind.encode())
+    for name in distributions:
+        installed = distribution(name)
+        record = installed.read_text("RECORD")
+        if record is None:
+            files = sorted(str(f) for f in installed.files or () if not str(f).endswith(".pyc"))
+            record = files_key(name, [Path(installed.locate_file(f)) for f in files])
+        digest.update(f"\0{name}\0{record}".encode())
+    digest.update(b"\0" + files_key(kind, code, *extra).encode())
     return digest.hexdigest()

@@ -141,3 +141,14 @@ def test_an_unwritable_cache_still_gives_the_profiles(tmp_path, monkeypatch):
     assert profiles.languages == langdetect_profiles.profiles().languages
     assert np.array_equal(profiles.values, langdetect_profiles.profiles().values)
     assert list(tmp_path.iterdir()) == [blocker]
+
+
+def test_the_installed_key_follows_the_distributions_and_our_code(tmp_path):
+    code = tmp_path / "reader.py"
+    code.write_text("one")
+    key = mapped.installed_key("kind", ["langdetect"], [code])
+    assert key == mapped.installed_key("kind", ["langdetect"], [code])
+    assert key != mapped.installed_key("kind", ["py3langid"], [code])
+    assert key != mapped.installed_key("kind", ["langdetect"], [code], "extra")
+    code.write_text("two")
+    assert key != mapped.installed_key("kind", ["langdetect"], [code])

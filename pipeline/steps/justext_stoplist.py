@@ -4,7 +4,8 @@ When trafilatura falls back on justext for a page of no known language, it joins
 of all 100 languages into one tuple and justext lower-cases it into a frozenset: 154,484 words,
 27 MB held by the process from then on, for a fallback one benchmark page in 182 takes. Here the
 same lower-cased words are kept in the cache (`pipeline.mapped`, kind `justext-stoplist`, keyed by
-the sha256 of the stoplists and of the code that joins and lower-cases them) as their 64-bit
+the sha256 of justext's and trafilatura's installed files, which hold the stoplists and the code
+that joins and lower-cases them) as their 64-bit
 hashes in ascending order and their UTF-8 bytes; a lookup bisects the hashes and compares the
 bytes, so membership is exactly the frozenset's."""
 
@@ -61,13 +62,7 @@ def _words() -> frozenset[str]:
 
 
 def _key() -> str:
-    import justext.core
-    import justext.utils
-    import trafilatura.external
-
-    folder = Path(justext.utils.__file__).parent / "stoplists"
-    files = [Path(trafilatura.external.__file__), Path(justext.core.__file__), Path(justext.utils.__file__)]
-    return mapped.files_key(_FORMAT, [*files, *sorted(folder.glob("*.txt"))])
+    return mapped.installed_key(_FORMAT, ["justext", "trafilatura"], [Path(__file__)])
 
 
 def _build() -> tuple[dict, dict[str, np.ndarray]]:

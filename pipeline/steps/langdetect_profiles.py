@@ -2,11 +2,12 @@
 
 langdetect reads its 55 JSON profiles into a dict of 87,598 n-grams, each a list of 55 floats
 (about 60 MB and 0.3 s in every process). Here langdetect's own loader runs once, and its table is
-kept in the cache (`pipeline.mapped`, kind `langdetect-profiles`, keyed by the sha256 of the
-profile files, their order and langdetect's loader): each n-gram of one to three characters as a
-64-bit code (character code points + 1, 21 bits each) in ascending order, and its non-zero
-probabilities as (language column, float64) pairs, the very numbers langdetect computed. Rows are
-expanded only for the n-grams a text holds, so detection sees the same floats langdetect would."""
+kept in the cache (`pipeline.mapped`, kind `langdetect-profiles`, keyed by the sha256 of
+langdetect's installed files, the order its loader reads the profiles in and this module): each
+n-gram of one to three characters as a 64-bit code (character code points + 1, 21 bits each) in
+ascending order, and its non-zero probabilities as (language column, float64) pairs, the very
+numbers langdetect computed. Rows are expanded only for the n-grams a text holds, so detection sees
+the same floats langdetect would."""
 
 from __future__ import annotations
 
@@ -75,11 +76,8 @@ def _profile_files() -> tuple[Path, list[Path]]:
 
 
 def _key() -> str:
-    import langdetect.detector_factory as factory_module
-
     _, entries = _profile_files()
-    files = [path for path in entries if path.is_file()]
-    return mapped.files_key(_FORMAT, [Path(factory_module.__file__), *files], *(p.name for p in entries))
+    return mapped.installed_key(_FORMAT, ["langdetect"], [Path(__file__)], *(path.name for path in entries))
 
 
 def _build() -> tuple[dict, dict[str, np.ndarray]]:

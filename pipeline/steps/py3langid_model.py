@@ -3,7 +3,8 @@
 py3langid unpickles its LZMA-compressed model in every process (0.1 s) and keeps the full model
 beside the languages kept. Here it is loaded once the py3langid way (`from_pickled_model`, then
 `set_languages`), and the arrays it then classifies with are kept in the cache (`pipeline.mapped`,
-kind `py3langid-model`, keyed by the sha256 of the model file, py3langid's code and the languages):
+kind `py3langid-model`, keyed by the sha256 of py3langid's installed files, this module and the
+languages):
 the feature weights and class priors of the languages kept, the tokenizer's transitions and, per state, the features it
 counts. A process maps them and gives them to py3langid's own `LanguageIdentifier`."""
 
@@ -22,13 +23,6 @@ if TYPE_CHECKING:
 
 KIND = "py3langid-model"
 _FORMAT = "newsarchive-py3langid-model/2"
-
-
-def _model_files() -> list[Path]:
-    import py3langid.langid as langid
-
-    code = Path(langid.__file__)
-    return [code.parent / langid.MODEL_FILE, code]
 
 
 def _build(languages: tuple[str, ...]) -> tuple[dict, dict[str, np.ndarray]]:
@@ -56,7 +50,7 @@ def identifier(languages: tuple[str, ...]) -> LanguageIdentifier:
     """py3langid's bundled model limited to those of `languages` it knows, mapped from the cache."""
     from py3langid.langid import LanguageIdentifier
 
-    key = mapped.files_key(_FORMAT, _model_files(), *languages)
+    key = mapped.installed_key(_FORMAT, ["py3langid"], [Path(__file__)], *languages)
     found = mapped.load(KIND, key, lambda: _build(languages))
     arrays = found.arrays
     starts = arrays["output_starts"].tolist()
