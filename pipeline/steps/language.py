@@ -43,8 +43,8 @@ def _normalise(code: str) -> str:
 
 @cache
 def _langdetect_codes() -> frozenset[str]:
-    """langdetect's languages: the names of its profile files (reading the profiles themselves
-    takes half a second, paid only when langdetect detects)."""
+    """langdetect's languages: the names of its profile files (the profiles themselves are mapped
+    only when langdetect detects)."""
     from langdetect.detector_factory import PROFILES_DIRECTORY
 
     return frozenset(_normalise(code) for code in os.listdir(PROFILES_DIRECTORY))

@@ -4,9 +4,10 @@ py3langid unpickles its LZMA-compressed model in every process (0.1 s) and keeps
 beside the languages kept. Here it is loaded once the py3langid way (`from_pickled_model`, then
 `set_languages`), and the arrays it then classifies with are kept in the cache (`pipeline.mapped`,
 kind `py3langid-model`, keyed by the sha256 of py3langid's installed files, this module and the
-languages):
-the feature weights and class priors of the languages kept, the tokenizer's transitions and, per state, the features it
-counts. A process maps them and gives them to py3langid's own `LanguageIdentifier`."""
+languages): the feature weights and class priors of the languages kept (column-major, as
+py3langid holds them, so its matrix product adds in the same order), the tokenizer's transitions
+and, per state, the features it counts. A process maps them and gives them to py3langid's own
+`LanguageIdentifier`."""
 
 from __future__ import annotations
 
