@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import platform
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -9,6 +12,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Literal
+
+from pipeline.mapped import cache_path
 
 Scope = Literal["always", "spun"]
 
@@ -119,8 +124,9 @@ def format_row(rule: SpinRule) -> str:
     return "\t".join(values)
 
 
-def parse_row(line: str, where: str) -> SpinRule:
-    """One table line as a rule; `where` (file:line) goes into the error message."""
+def parse_row(line: str, where: str, check_regexes: bool = True) -> SpinRule:
+    """One table line as a rule; `where` (file:line) goes into the error message. `check_regexes`
+    False skips compiling the context conditions (a table already found valid)."""
     values = line.rstrip("\n").split("\t")
     if len(values) != len(COLUMNS):
         raise SpinTableError(f"{where}: {len(values)} columns, expected {len(COLUMNS)} {COLUMNS}")
@@ -131,7 +137,7 @@ def parse_row(line: str, where: str) -> SpinRule:
         if not row["spun"].strip() or not row["original"].strip() or row["spun"] == row["original"]
         else "",
         "scope must be 'always' or 'spun'" if row["scope"] not in ("always", "spun") else "",
-        *(_regex_problem(name, row[name]) for name in ("left", "right")),
+        *(_regex_problem(name, row[name]) for name in ("left", "right") if check_regexes),
         _number_problem("weight", row["weight"], 0.0, 10.0),
         _number_problem("confidence", row["confidence"], 0.01, 1.0),
     ]
@@ -158,15 +164,30 @@ def _number_problem(name: str, value: str, low: float, high: float) -> str:
     return "" if low <= number <= high else f"{name} must be within [{low:g}, {high:g}]"
 
 
+def _validated_marker(content: str) -> Path:
+    """The cache's mark that a table of this content was found valid by this Python's `re`."""
+    digest = hashlib.sha256(f"{platform.python_version()}\0{content}".encode("utf-8", "surrogatepass"))
+    return cache_path("spin-table-valid", digest.hexdigest())
+
+
 def read_spin_table(path: Path) -> tuple[SpinRule, ...]:
-    """All rules of a table file (lines starting with '#' and blank lines are skipped)."""
+    """All rules of a table file (lines starting with '#' and blank lines are skipped). Compiling
+    every context condition to check it (0.1 s) is done once per table content: a table found
+    valid leaves a mark in the cache, named by the sha256 of its content and the Python version."""
+    content = path.read_text(encoding="utf-8")
+    marker = _validated_marker(content)
+    checked = not marker.is_file()
     rules: list[SpinRule] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(content.splitlines(), start=1):
         if line.strip() and not line.startswith("#"):
-            rules.append(parse_row(line, f"{path.name}:{number}"))
+            rules.append(parse_row(line, f"{path.name}:{number}", check_regexes=checked))
     duplicates = sorted(rule_id for rule_id, n in Counter(r.id for r in rules).items() if n > 1)
     if duplicates:
         raise SpinTableError(f"{path.name}: duplicate ids {duplicates}")
+    if checked:
+        with contextlib.suppress(OSError):  # an unwritable cache: the next process checks again
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
     return tuple(rules)
 
 

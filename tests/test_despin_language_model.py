@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from pipeline import mapped
 from pipeline.despin import language_model
-from pipeline.despin.language_model import _cache_path, _data_key, _read_packaged, _Table, _table_arrays, base_counts
+from pipeline.despin.language_model import KIND, _data_key, _read_packaged, _Table, _table_arrays, base_counts
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -46,20 +47,23 @@ def test_the_first_process_builds_the_file_and_the_next_maps_it(tmp_path):
     assert _load_in_new_process(tmp_path) == "False"  # mapped: wordfreq is not even imported
 
 
-@pytest.mark.parametrize("damage", ["empty", "cut short", "of other data"])
+@pytest.mark.parametrize("damage", ["empty", "cut short", "one byte changed", "of other data"])
 def test_a_damaged_or_foreign_cache_file_is_built_again(tmp_path, monkeypatch, damage):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     key = _data_key()
-    path = _cache_path(key)
+    path = mapped.cache_path(KIND, key)
     path.parent.mkdir(parents=True)
+    good = mapped.encode(key, *language_model._build())
     if damage == "empty":
         path.write_bytes(b"")
     elif damage == "cut short":
-        path.write_bytes(language_model._build(key)[:-8])
+        path.write_bytes(good[:-8])
+    elif damage == "one byte changed":
+        path.write_bytes(good[: len(good) // 2] + bytes([good[len(good) // 2] ^ 1]) + good[len(good) // 2 + 1 :])
     else:
-        path.write_bytes(language_model._build("0" * 64))
+        path.write_bytes(mapped.encode("0" * 64, *language_model._build()))
     assert base_counts.__wrapped__().bigram("of the") == base_counts().bigram("of the")
-    assert language_model._parsed(path.read_bytes(), key).unigram("the") == base_counts().unigram("the")
+    assert path.read_bytes() == good
 
 
 def test_an_unwritable_cache_still_gives_the_counts(tmp_path, monkeypatch):

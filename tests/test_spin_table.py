@@ -53,3 +53,20 @@ def test_duplicate_ids_are_rejected(tmp_path: Path):
     table.write_text(f"# comment\n{GOOD}\n\n{GOOD}\n", encoding="utf-8")
     with pytest.raises(SpinTableError, match=r"duplicate ids \['fairly-than'\]"):
         read_spin_table(table)
+
+
+def test_context_conditions_are_compiled_once_per_table_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    table = tmp_path / "table.tsv"
+    table.write_text(f"{GOOD}\n", encoding="utf-8")
+    expected = (parse_row(GOOD, "test"),)
+    compiled: list[str] = []
+    with monkeypatch.context() as patch:
+        patch.setattr("pipeline.spin_table._regex_problem", lambda name, condition: compiled.append(name) or "")
+        assert read_spin_table(table) == expected
+        assert read_spin_table(table) == expected
+    assert compiled == ["left", "right"]  # the second read trusted the first one's check
+    table.write_text(GOOD.replace("!\\bmore\\s", "(unclosed") + "\n", encoding="utf-8")
+    for _ in range(2):  # new content is checked again, and a table that fails is never marked valid
+        with pytest.raises(SpinTableError, match="left is not a valid regex"):
+            read_spin_table(table)

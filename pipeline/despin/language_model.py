@@ -6,21 +6,16 @@ is scored with stupid backoff, but never above the rarest listed pair (its absen
 Archive counts (`archive_counts.ArchiveCounts`) adapt both by Dirichlet smoothing with `prior_weight`.
 
 The packaged counts are read from a compact file built on first use from the installed data and kept
-in the cache (`$XDG_CACHE_HOME/newsarchive/despin-base/<sha256>.bin`, the sha256 of that data and of
-the code reading it). The file is mapped, not parsed: a lookup bisects sorted 64-bit hashes and checks
-the key's bytes, so no Python object is made per entry and processes share the pages they read.
+in the cache (`pipeline.mapped`, kind `despin-base`, keyed by the sha256 of wordfreq's and symspellpy's
+installed files and of this module). The file is mapped, not parsed: a lookup bisects sorted 64-bit
+hashes and checks the key's bytes, so no Python object is made per entry and processes share the
+pages they read.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import json
 import math
-import mmap
-import os
-import struct
-import uuid
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,6 +23,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pipeline import mapped
 from pipeline.despin.archive_counts import ArchiveCounts, read_counts
 
 if TYPE_CHECKING:
@@ -38,11 +34,11 @@ _BACKOFF = 0.4  # stupid backoff factor (Brants et al. 2007)
 _UNKNOWN = 1e-9  # probability of a word wordfreq does not list
 _PRIOR_WEIGHT = 50.0  # pseudo-count of the packaged model when archive counts adapt it
 _CACHE_LIMIT = 100_000  # cached pairs (about 12 MB) before the cache starts again: a worker lives long
-_FORMAT = "newsarchive-despin-base/1"  # the compact file's layout; a change makes a new cache key
+KIND = "despin-base"
+_FORMAT = "newsarchive-despin-base/2"  # the compact file's content; a change makes a new cache key
 _BIGRAMS = "frequency_bigramdictionary_en_243_342.txt"
 _WORDS = "large_en.msgpack.gz"  # wordfreq's "best" English list
-_HEADER = struct.Struct("<Q")  # the compact file starts with its JSON header's length
-_TYPECODES = {"<f8": "d", "<u8": "Q", "<u4": "I", "|u1": "B", "<i8": "q"}  # numpy's dtypes as memoryview's
+_TABLE = ("hashes", "offsets", "keys", "values")
 
 
 def _hash(key: bytes) -> int:
@@ -104,11 +100,9 @@ def _data_files() -> tuple[Path, Path, Path]:
 
 
 def _data_key() -> str:
-    """The sha256 of the compact format's name and of every file its content comes from."""
-    digest = hashlib.sha256(_FORMAT.encode())
-    for path in _data_files():
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    """The sha256 of the compact format's name, of wordfreq's and symspellpy's installed files and of
+    this module."""
+    return mapped.installed_key(_FORMAT, ["wordfreq", "symspellpy"], [Path(__file__)])
 
 
 def _read_packaged() -> tuple[dict[str, float], dict[str, int]]:
@@ -142,74 +136,31 @@ def _table_arrays(entries: dict[str, int], value_type: type) -> list[np.ndarray]
             np.frombuffer(b"".join(ordered), np.uint8), np.fromiter(entries.values(), value_type, len(keys))[order]]
 
 
-def _build(key: str) -> bytes:
-    """The compact file of the packaged counts: a length, a JSON header, then 8-byte aligned arrays."""
+def _build() -> tuple[dict, dict[str, np.ndarray]]:
+    """The compact form of the packaged counts: wordfreq's distinct probabilities, the words' table
+    (index into them) and the pairs' table (count), and the pairs' total and smallest count."""
     import numpy as np
 
     unigram, bigram = _read_packaged()
     probabilities = sorted(set(unigram.values()))
     position = {p: index for index, p in enumerate(probabilities)}
-    arrays = [np.array(probabilities, np.float64),
-              *_table_arrays({w: position[p] for w, p in unigram.items()}, np.uint32),
-              *_table_arrays(bigram, np.int64)]
-    body, layout = bytearray(), []
-    for values in arrays:
-        layout.append([_TYPECODES[values.dtype.str], len(body), len(values)])
-        body += values.tobytes()
-        body += bytes(-len(body) % 8)
-    header = json.dumps({"format": _FORMAT, "key": key, "bigram_total": float(sum(bigram.values())),
-                         "bigram_floor": float(min(bigram.values())), "arrays": layout}).encode()
-    header += b" " * (-(_HEADER.size + len(header)) % 8)
-    return _HEADER.pack(len(header)) + header + bytes(body)
-
-
-def _parsed(buffer: mmap.mmap | bytes, key: str) -> BaseCounts:
-    """The counts in a compact file; ValueError when it is not one of `key`."""
-    view = memoryview(buffer)
-    if len(view) < _HEADER.size:
-        raise ValueError("the compact counts are cut short")
-    (length,) = _HEADER.unpack_from(view)
-    header = json.loads(bytes(view[_HEADER.size : _HEADER.size + length]))
-    if header.get("format") != _FORMAT or header.get("key") != key:
-        raise ValueError("not the compact counts of this data")
-    base = _HEADER.size + length
-    arrays = []
-    for code, offset, count in header["arrays"]:
-        size = struct.calcsize(code) * count
-        if base + offset + size > len(view):
-            raise ValueError("the compact counts are cut short")
-        arrays.append(view[base + offset : base + offset + size].cast(code))
-    probabilities, *tables = arrays
-    return BaseCounts(_Table(*tables[:4]), probabilities, _Table(*tables[4:]), header["bigram_total"],
-                      header["bigram_floor"])
-
-
-def _cache_path(key: str) -> Path:
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "newsarchive" / "despin-base" / f"{key}.bin"
+    words = _table_arrays({w: position[p] for w, p in unigram.items()}, np.uint32)
+    pairs = _table_arrays(bigram, np.int64)
+    arrays = {"probabilities": np.array(probabilities, np.float64),
+              **{f"word_{name}": values for name, values in zip(_TABLE, words, strict=True)},
+              **{f"pair_{name}": values for name, values in zip(_TABLE, pairs, strict=True)}}
+    meta = {"bigram_total": float(sum(bigram.values())), "bigram_floor": float(min(bigram.values()))}
+    return meta, arrays
 
 
 @lru_cache(maxsize=1)
 def base_counts() -> BaseCounts:
-    """The packaged counts, mapped from the cache; built from the installed data on first use. Another
-    process may build the same file at the same time: each writes its own and renames it into place."""
-    key = _data_key()
-    path = _cache_path(key)
-    try:
-        with path.open("rb") as handle:
-            return _parsed(mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ), key)
-    except (OSError, ValueError):  # not built yet, or not a complete file of this data
-        pass
-    content = _build(key)
-    partial = path.with_name(f"{path.name}.{uuid.uuid4().hex[:8]}.partial")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_bytes(content)
-        partial.replace(path)
-    except OSError:  # an unwritable cache: this process keeps its own copy
-        with contextlib.suppress(OSError):
-            partial.unlink(missing_ok=True)
-    return _parsed(content, key)
+    """The packaged counts, mapped from the cache; built from the installed data on first use."""
+    found = mapped.load(KIND, _data_key(), _build)
+    views = {name: memoryview(values) for name, values in found.arrays.items()}
+    return BaseCounts(_Table(*(views[f"word_{name}"] for name in _TABLE)), views["probabilities"],
+                      _Table(*(views[f"pair_{name}"] for name in _TABLE)), found.meta["bigram_total"],
+                      found.meta["bigram_floor"])
 
 
 @dataclass(slots=True)

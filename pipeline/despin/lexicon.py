@@ -15,7 +15,7 @@ from __future__ import annotations
 import gzip
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -51,32 +51,45 @@ class Candidate:
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:
-    """Candidates by the lookup keys of the spun form's words."""
+    """Candidates by the lookup keys of the spun form's words: the learned pairs' as built, the
+    thesaurus's made for a word when it is first looked up (most of its 14,534 words never are)."""
 
-    entries: dict[tuple[str, ...], tuple[Candidate, ...]]
+    learned: dict[tuple[str, ...], tuple[Candidate, ...]]
+    thesaurus: dict[str, tuple[str, ...]]  # word → candidate originals, commonest first
     longest: int
     fingerprint: str  # which files and sizes made it (recorded with the repairs)
     prefixes: frozenset[tuple[str, ...]] = frozenset()  # every leading part of a spun form, itself included
+    _merged: dict[tuple[str, ...], tuple[Candidate, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def candidates(self, spun: tuple[str, ...]) -> tuple[Candidate, ...]:
-        return self.entries.get(spun, ())
+        """Learned candidates first, then thesaurus synonyms no learned candidate already offers."""
+        if len(spun) != 1 or spun[0] not in self.thesaurus:
+            return self.learned.get(spun, ())
+        merged = self._merged.get(spun)
+        if merged is None:
+            slot = {c.words: c for c in self.learned.get(spun, ())}
+            for original in self.thesaurus[spun[0]]:
+                slot.setdefault((original,), Candidate(original, (original,), THESAURUS_PRIOR, "thesaurus", "oewn"))
+            merged = self._merged[spun] = tuple(slot.values())
+        return merged
 
     def possessive_candidates(self, spun: tuple[str, ...]) -> tuple[Candidate, ...]:
         """Candidates of a spun form whose last word takes a possessive 's the lexicon's form lacks
         ("the federal government's" → "the government's"), the 's carried over to the original."""
         if not spun[-1].endswith("'s") or len(spun[-1]) < 3:
             return ()
-        found = self.entries.get((*spun[:-1], spun[-1][:-2]), ())
+        found = self.candidates((*spun[:-1], spun[-1][:-2]))
         return tuple(replace(c, original=c.original + "'s", words=(*c.words[:-1], c.words[-1] + "'s")) for c in found
                      if not c.words[-1].endswith("'s"))
 
     def runs_both_ways(self, spun: tuple[str, ...], candidate: Candidate) -> bool:
         """Whether the lexicon also turns the candidate back into the spun form (can ↔ will)."""
-        return any(c.words == spun for c in self.entries.get(candidate.words, ()))
+        return any(c.words == spun for c in self.candidates(candidate.words))
 
     def pairs(self, source: Source = "learned") -> list[tuple[str, str, float]]:
-        """(spun, original, prior) of every candidate from `source`."""
-        return [(" ".join(k), c.original, c.prior) for k, cs in self.entries.items() for c in cs if c.source == source]
+        """(spun, original) and prior of every candidate from `source`."""
+        keys = [*self.learned, *((word,) for word in self.thesaurus if (word,) not in self.learned)]
+        return [(" ".join(k), c.original, c.prior) for k in keys for c in self.candidates(k) if c.source == source]
 
 
 def user_lexicon_path() -> Path:
@@ -169,13 +182,10 @@ def build_lexicon(learned: Iterable[PairRow], thesaurus: dict[str, tuple[str, ..
         known = entries.setdefault(spun, {}).get(words)
         if known is None or known.prior < row.prior:
             entries[spun][words] = Candidate(row.original, words, row.prior, "learned", row.provenance, row.count)
-    for word, originals in thesaurus.items():
-        slot = entries.setdefault((word,), {})
-        for original in originals:
-            slot.setdefault((original,), Candidate(original, (original,), THESAURUS_PRIOR, "thesaurus", "oewn"))
-    frozen = {k: tuple(v.values()) for k, v in entries.items() if v}
-    prefixes = frozenset(k[:n] for k in frozen for n in range(1, len(k) + 1))
-    return Lexicon(frozen, max(len(k) for k in frozen), fingerprint, prefixes)
+    frozen = {k: tuple(v.values()) for k, v in entries.items()}
+    synonyms = {word: originals for word, originals in thesaurus.items() if originals}
+    prefixes = frozenset(k[:n] for k in frozen for n in range(1, len(k) + 1)) | {(word,) for word in synonyms}
+    return Lexicon(frozen, synonyms, max(len(k) for k in prefixes), fingerprint, prefixes)
 
 
 def load_lexicon(user_path: Path | None = None, thesaurus: bool = True) -> Lexicon:

@@ -15,6 +15,7 @@ from pipeline.capture.html_depth import Flattened, flatten_deep_html
 from pipeline.config import CleanConfig
 from pipeline.errors import RejectedInput
 from pipeline.record import Article, Edit
+from pipeline.steps import justext_stoplist
 from pipeline.steps.chrome import strip_text_chrome
 
 STEP = "extract"
@@ -99,6 +100,7 @@ def _bare_extraction(html: str, url: str) -> tuple[Document | None, Document | N
     from trafilatura.settings import Extractor
     from trafilatura.utils import load_html
 
+    justext_stoplist.install()  # its all-language fallback stoplist mapped, not built in each worker
     options = Extractor(
         output_format="python",
         comments=False,  # reader comments are not the article
