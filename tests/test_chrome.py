@@ -156,3 +156,5 @@ def test_a_comment_count_of_zero_opens_no_comment_thread() -> None:
     lines = split_lines("12 Comments\n[ 0 comments ]\nComments (0)\n10 comments\n")
     verdicts = [teaser_rule(line, patterns) for line in lines]
     assert verdicts == ["comments", None, None, "comments"]
+    german = split_lines("Leserkommentare\n0 Kommentare\nKommentare (0)\n")
+    assert [teaser_rule(line, patterns) for line in german] == ["comments", None, None]
