@@ -99,4 +99,6 @@ def test_comments_and_teaser_headings_of_other_languages() -> None:
     assert patterns.first_teaser("3 commentaires") == "comments"
     assert patterns.first_teaser("Weitere Artikel") == "teaser_block"
     assert patterns.first_teaser("Lees ook") == "teaser_block"
+    assert patterns.first_teaser("Lesen Sie auch") == "teaser_block"
+    assert patterns.first_teaser("Artículos relacionados") == "teaser_block"
     assert patterns.first_teaser("Antworten auf die wichtigsten Fragen") is None
