@@ -86,6 +86,7 @@ def test_line_rules_hold_phrases_of_other_languages() -> None:
     assert rule_of("Artikel teilen") == "share_widget"
     assert rule_of("Foto: unsplash/Bill Mead") == "photo_credit"
     assert rule_of("Bildquelle: Neumann") == "photo_credit"
+    assert rule_of("Marco Odermatt, Ski-Star aus der Schweiz. © AFP / MARCO BERTORELLO") == "photo_credit"
     assert rule_of("antworten") == "comment_form"
     assert rule_of("Laisser un commentaire") == "comment_form"
     assert rule_of("Einloggen") == "subscribe_prompt"
