@@ -12,7 +12,9 @@ the lines' distance and similarity to them; its training rows carry out-of-fold 
 scores). Evaluation is by site: a fixed hash-chosen half of each set's sites is held out and only
 reported; on the other half, --folds-fold cross-validation with every site in one fold chooses
 the switch cost; the F1 reported is that of the whole chrome step on pages of sites the model
-never saw. --write fits on every page of all sets and stores the model.
+never saw. --partitions N averages that site CV over N ways of dealing the sites to folds (a
+change of the features moves one partition's figures by up to 0.005-0.01 per set by retraining
+alone). --write fits on every page of all sets and stores the model.
 Measured: the stacked second stage did not beat one stage (site CV at the chosen switch cost 2.0,
 extraction 0.8975 / window 0.9197, readability 0.8524 / 0.8636, trafeval 0.8624 against 0.9004 /
 0.9238, 0.8399 / 0.8620, 0.8662; held-out 0.9100 / 0.9078, 0.9351 / 0.9428, 0.8720 against 0.9139 /
