@@ -156,3 +156,45 @@ def test_a_comment_count_of_zero_opens_no_comment_thread() -> None:
     lines = split_lines("12 Comments\n[ 0 comments ]\nComments (0)\n10 comments\n")
     verdicts = [teaser_rule(line, patterns) for line in lines]
     assert verdicts == ["comments", None, None, "comments"]
+    german = split_lines("Leserkommentare\n0 Kommentare\nKommentare (0)\n")
+    assert [teaser_rule(line, patterns) for line in german] == ["comments", None, None]
+
+
+INSET_PAGE = "\n".join([
+    "Home",
+    "News",
+    "World",
+    "Harbour strike enters its second week as talks stall",
+    "The dock workers' union said on Monday that the strike at the northern harbour would go on "
+    "until the port authority returned to the table with a new offer on pay.",
+    "Ships have been queueing outside the harbour since last Tuesday, and the port authority "
+    "estimates that the backlog of containers has grown to more than forty thousand.",
+    "The regional government has asked both sides to accept a mediator, but neither the union nor "
+    "the authority has named one so far, according to officials close to the talks.",
+    "Fishermen who share the quays with the container terminal say they have been able to land their "
+    "catch, although trucks have had trouble reaching the fish market.",
+    "Don't miss",
+    "Airport expansion approved after decade-long fight",
+    "City council votes to close the old bridge",
+    "A union spokeswoman said the workers had lost about a fifth of their monthly pay because of the "
+    "strike, and that a hardship fund had been set up by members.",
+    "The port authority said in a statement that its last offer remained on the table and that it "
+    "was ready to meet the union at any time, with or without a mediator.",
+    "Economists at the regional bank warned that a third week of strike would delay deliveries to "
+    "factories across the region and could cost the economy dearly.",
+    "Related articles",
+    "Ferry operator cancels winter timetable",
+    "Most read",
+    "",
+])
+
+
+def test_a_teaser_box_inside_the_article_goes_and_the_article_after_it_stays() -> None:
+    article = article_from_bytes(INSET_PAGE.encode(), "text/plain")
+    cleaned = strip_text_chrome(article)
+    assert "A union spokeswoman said" in cleaned.text
+    assert "Economists at the regional bank" in cleaned.text
+    assert "Airport expansion approved" not in cleaned.text
+    assert "Ferry operator cancels" not in cleaned.text
+    box = [edit for edit in cleaned.edits if edit.reason == "teaser_block"]
+    assert box and box[0].before.startswith("Don't miss")

@@ -80,3 +80,26 @@ def test_the_words_are_found_line_by_line_in_a_whole_page() -> None:
     assert hint.found_each(texts) == [False, False, True, False, False, True, True, True]
     assert hint.found_each(texts[:2]) == [False, False]
     assert hint.found_each([]) == []
+
+
+def test_line_rules_hold_phrases_of_other_languages() -> None:
+    assert rule_of("Artikel teilen") == "share_widget"
+    assert rule_of("Foto: unsplash/Bill Mead") == "photo_credit"
+    assert rule_of("Bildquelle: Neumann") == "photo_credit"
+    assert rule_of("Marco Odermatt, Ski-Star aus der Schweiz. © AFP / MARCO BERTORELLO") == "photo_credit"
+    assert rule_of("antworten") == "comment_form"
+    assert rule_of("Laisser un commentaire") == "comment_form"
+    assert rule_of("Einloggen") == "subscribe_prompt"
+    assert rule_of("Die Leser teilen das Foto, sagte sie.") is None
+
+
+def test_comments_and_teaser_headings_of_other_languages() -> None:
+    patterns = load_chrome_patterns()
+    assert patterns.first_teaser("Leserkommentare") == "comments"
+    assert patterns.first_teaser("11 Antworten zu “Sunday Thoughts”") == "comments"
+    assert patterns.first_teaser("3 commentaires") == "comments"
+    assert patterns.first_teaser("Weitere Artikel") == "teaser_block"
+    assert patterns.first_teaser("Lees ook") == "teaser_block"
+    assert patterns.first_teaser("Lesen Sie auch") == "teaser_block"
+    assert patterns.first_teaser("Artículos relacionados") == "teaser_block"
+    assert patterns.first_teaser("Antworten auf die wichtigsten Fragen") is None

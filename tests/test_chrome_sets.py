@@ -1,9 +1,11 @@
-"""The benchmark sets' sites, held-out half and the trainer's line labels."""
+"""The benchmark sets' sites, held-out half, the trainer's line labels and its folds."""
 
 from __future__ import annotations
 
+import numpy as np
+
 from bench.chrome_sets import SETS, Page, is_held_out_site, load_pages, site_of
-from bench.train_chrome import snippet_labels, token_labels
+from bench.train_chrome import Dump, hash_of, site_folds, snippet_labels, token_labels
 from tests.chrome_lines import Line
 
 
@@ -34,3 +36,19 @@ def test_token_labels_call_a_line_body_when_most_of_it_is_in_the_truth() -> None
     labels, weights = token_labels(lines, truth)
     assert labels.tolist() == [0, 1, 1]
     assert weights.tolist() == [2, 8, 4]
+
+
+def test_each_partition_deals_every_site_to_one_fold_and_partitions_differ() -> None:
+    pages = [Page("extraction", f"k{i}", f"site{i % 40}.example") for i in range(120)]
+    dumps = [Dump(page, "textdump", "", [], {}, np.zeros(0), np.zeros(0)) for page in pages]
+    dealt = []
+    for partition in range(3):
+        folds = site_folds(dumps, 5, partition)
+        assert sorted(id(d) for fold in folds for d in fold) == sorted(map(id, dumps))
+        fold_of = {d.page.site: i for i, fold in enumerate(folds) for d in fold}
+        assert all(fold_of[d.page.site] == i for i, fold in enumerate(folds) for d in fold)
+        assert all(folds)
+        dealt.append(fold_of)
+    assert dealt[0] != dealt[1] != dealt[2]
+    by_hash = sorted({page.site for page in pages}, key=hash_of)
+    assert dealt[0] == {site: i % 5 for i, site in enumerate(by_hash)}  # partition 0: the stored figures' folds

@@ -39,6 +39,8 @@ SHORT_LINE_COST = 8.0  # what a short or unpunctuated line costs the main region
 SHORT_SENTENCE_COST = 2.0  # what a short line that ends like a sentence (or has no letters) costs
 TEASER_AFTER_SHARE = 0.3  # a comments heading ends the region after this share of its prose
 TEASER_AFTER_WORDS = 150  # ... or after this many words of it
+INSET_LINES = 6  # a teaser heading whose next this many lines, and INSET_PROSE more, ...
+INSET_PROSE = 3  # ... hold this many article-like lines in a row opens a box inside the article
 MAX_RULE_WORDS = 150  # pattern rules judge lines up to this length (cookie banners run long)
 MAX_SHORT_RULE_WORDS = 25  # short-line rules judge lines up to this length
 MAX_BYLINE_WORDS = 12
@@ -252,6 +254,12 @@ class _Classifier:
                     continue
                 before = sum(prose[first:index])
                 if before >= (min(TEASER_AFTER_WORDS, TEASER_AFTER_SHARE * total) if comments else total / 2):
+                    resume = None if comments else self._resumes(index, last)
+                    if resume is not None:  # a box of teasers inside the article: it alone goes
+                        self.teasers[index] = None  # and its heading closes nothing for the line model
+                        self._remove(range(index, resume), rule)
+                        self.closed.update({i: self.reasons[i] for i in range(index, resume) if self.lines[i].text})
+                        continue
                     self._remove(range(index, last + 1), rule)
                     self.closed.update({i: self.reasons[i] for i in range(index, last + 1) if self.lines[i].text})
                     last = index - 1
@@ -260,6 +268,26 @@ class _Classifier:
                     self._remove(range(first, index + 1), rule)
                     first = index + 1
         return first, last
+
+    def _resumes(self, heading: int, last: int) -> int | None:
+        """Where the article goes on after the teaser box that the line at `heading` opens: the
+        first of INSET_PROSE article-like lines in a row among the INSET_LINES + INSET_PROSE
+        non-blank lines after it (none: the heading ends the article)."""
+        seen, run_start, run = 0, None, 0
+        for index in range(heading + 1, last + 1):
+            if not self.lines[index].text:
+                continue
+            seen += 1
+            if seen > INSET_LINES + INSET_PROSE:
+                return None
+            if self.values[index] > 0 and not self.teasers[index]:
+                run_start = index if run == 0 else run_start
+                run += 1
+                if run >= INSET_PROSE:
+                    return run_start
+            else:
+                run = 0
+        return None
 
     def _remove_link_lists(self, first: int, last: int) -> None:
         """Runs of short unpunctuated lines inside the region (teaser titles, menus); list items
