@@ -68,6 +68,7 @@ _ANCHOR = _anchors(BADNESS_RE)
 # overlap the search near the next, the two are searched as one stretch.
 _ANCHOR_STRETCH = re.compile(f"[{_ANCHOR}]+(?:[^{_ANCHOR}]{{1,{2 * MOJIBAKE_REACH}}}[{_ANCHOR}]+)*")
 _CHUNK = 512  # characters checked at once for whether they are all ASCII
+
 # Characters one of the enabled fixers acts on: C1 controls, line breaks other than \n,
 # surrogates, terminal escapes and the control characters ftfy strips.
 _FIXER_TRIGGER = re.compile(
