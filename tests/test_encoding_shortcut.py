@@ -24,6 +24,9 @@ CRAFTED = [
     "one\ntwo\ufeff three\nfour", "\ufeff\nmiddle\nend\x00", "a\r\nb\nc\r\n\nd\x1b[1mbold\ne",
     "x\ud83d\ude00y\n\ud800\nz\n", "café\nline\u2028two\nthree", "\n\n\x85\n\n", "a\nb\u0301\x01\nc",
     "e\u0301\n\ufeff", "\ufeff\ne\u0301", "\r", "\n\ufeff", "x\ne\x01\u0301\ny",
+    # mojibake across the edge of a chunk checked for ASCII at once, and anchors far apart
+    *("a" * (encoding._CHUNK - shift) + "Ã©" + " b" * 300 for shift in range(4)),
+    "a" * (encoding._CHUNK - 1) + "Œ" + "1", "é" + " " * 20 + "Ã©", "“quoted” " * 80 + "Ã\xa0",
 ]
 
 
@@ -44,6 +47,13 @@ def test_ftfy_mojibake_pattern_keeps_the_properties_the_shortcut_needs():
     ((op, (_, branches)),) = tree.data
     assert op == sre_constants.BRANCH
     assert all(any(_required_non_ascii(element) for element in branch.data) for branch in branches)
+
+
+def test_every_match_holds_an_anchor_character():
+    anchors = re.compile(f"[{encoding._ANCHOR}]")
+    for text in CRAFTED:
+        for match in BADNESS_RE.finditer(text):
+            assert anchors.search(match.group()), match.group()
 
 
 @pytest.mark.parametrize("text", CRAFTED)

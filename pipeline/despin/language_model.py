@@ -34,6 +34,7 @@ _BACKOFF = 0.4  # stupid backoff factor (Brants et al. 2007)
 _UNKNOWN = 1e-9  # probability of a word wordfreq does not list
 _PRIOR_WEIGHT = 50.0  # pseudo-count of the packaged model when archive counts adapt it
 _CACHE_LIMIT = 100_000  # cached pairs (about 12 MB) before the cache starts again: a worker lives long
+_WORD_CACHE_LIMIT = 20_000  # cached word probabilities (about 2 MB), likewise
 KIND = "despin-base"
 _FORMAT = "newsarchive-despin-base/2"  # the compact file's content; a change makes a new cache key
 _BIGRAMS = "frequency_bigramdictionary_en_243_342.txt"
@@ -171,6 +172,7 @@ class LanguageModel:
     archive: ArchiveCounts | None = None
     prior_weight: float = _PRIOR_WEIGHT
     _cache: dict[tuple[str, str], float] = field(default_factory=dict, repr=False)
+    _unigrams: dict[str, float] = field(default_factory=dict, repr=False)
 
     @property
     def fingerprint(self) -> str:
@@ -178,8 +180,14 @@ class LanguageModel:
         return self.archive.sha256 if self.archive else "base"
 
     def unigram(self, word: str) -> float:
-        p = self.base.unigram(word)
-        return _UNKNOWN if p is None else p
+        """P(word); a word's lookup is kept, as a new pair's conditional needs both of its words'."""
+        cached = self._unigrams.get(word)
+        if cached is None:
+            if len(self._unigrams) >= _WORD_CACHE_LIMIT:
+                self._unigrams.clear()
+            p = self.base.unigram(word)
+            cached = self._unigrams[word] = _UNKNOWN if p is None else p
+        return cached
 
     def _base_conditional(self, previous: str, word: str) -> float:
         p_word = self.unigram(word)
