@@ -215,10 +215,9 @@ def commit_articles(root: Root, meta: RunMetadata, rejects: int, holder: str) ->
         if own is not None:
             return assign_versions(root, meta.run_id, own - 1)
         assignment = assign_versions(root, meta.run_id, dt.version())
-        rows = pa.RecordBatchReader.from_batches(
-            contract("articles").schema, _new_article_batches(root, meta.run_id, assignment)
-        )
-        commit_on(dt, rows, _commit_metadata(meta, _counts(assignment, rejects), assignment), meta.run_id)
+        commit_on(dt, table_uri(root, "articles"), _new_article_batches(root, meta.run_id, assignment),
+                  contract("articles").schema, _commit_metadata(meta, _counts(assignment, rejects), assignment),
+                  meta.run_id)
         return assignment
 
     return optimistic(root, attempt, holder)
@@ -230,7 +229,7 @@ def append_once(root: Root, table: str, data: pa.Table, run_id: str, metadata: d
     def attempt() -> None:
         dt = DeltaTable(table_uri(root, table), storage_options=storage_options(root))
         if dt.transaction_version(app_id(run_id)) is None:
-            commit_on(dt, data, metadata, run_id)
+            commit_on(dt, table_uri(root, table), data, contract(table).schema, metadata, run_id)
 
     optimistic(root, attempt, holder)
 
