@@ -5,15 +5,18 @@ deltalake 1.x the latter leaves the process aborting at exit (delta-rs issue 218
 
 from __future__ import annotations
 
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.dataset as ds
+from typing import TYPE_CHECKING
+
 from deltalake import DeltaTable
 
 from pipeline.archive.layout import table_uri
 from pipeline.archive.schema import contract
 from pipeline.archive.store import Root, arrow_files, storage_options
 from pipeline.errors import ArchiveError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
 
 def open_table(root: Root, table: str, version: int | None = None) -> DeltaTable | None:
@@ -46,7 +49,11 @@ def read_table(
     columns: list[str] | None = None,
     where: pc.Expression | None = None,
 ) -> pa.Table:
-    """Rows of `table` at `version` (latest by default); an empty table when it does not exist."""
+    """Rows of `table` at `version` (latest by default); an empty table when it does not exist.
+    pyarrow.dataset (which imports pandas) is imported here, when a table is first read: a run's
+    parent then stages without it."""
+    import pyarrow.dataset as ds
+
     schema = contract(table).schema
     dt = open_table(root, table, version)
     files = dt.file_uris() if dt is not None else []
