@@ -23,7 +23,7 @@ from pipeline.capture.warc import RawWriter, raw_writer
 from pipeline.clean import Cleaned, Rejected, clean_capture, clean_in_worker
 from pipeline.config import RunConfig
 from pipeline.despin.archive_lm import local_copy, pin_run_model
-from pipeline.heap import release_free_memory
+from pipeline.heap import arrow_on_system_heap, release_free_memory
 from pipeline.report import write_run_report
 from pipeline.sources import capture_sources, configure_for, expand_sources, needs_fetcher, open_fetcher
 
@@ -71,6 +71,7 @@ def stage_inputs(
     root = config.archive_root
     if is_staged(root, config.run_id, batch):
         return False
+    arrow_on_system_heap()
     config = with_run_model(config)
     raw_name = f"{safe_name(config.run_id)}/{batch}-{uuid.uuid4().hex[:8]}"
     with ExitStack() as stack:
@@ -97,6 +98,7 @@ def stage_captures(
     root = config.archive_root
     if is_staged(root, config.run_id, batch):
         return False
+    arrow_on_system_heap()
     articles, rejects = _rows(captures, with_run_model(config), pool, on_document)
     stage_batch(root, config.run_id, batch, articles, rejects)
     return True
@@ -158,6 +160,7 @@ def batches(inputs: Sequence[str], size: int) -> Iterator[tuple[str, list[str]]]
 
 def commit(config: RunConfig, started_at: datetime, clock: Clock = utc_now) -> RunSummary:
     """Commit every staged batch of the run as one archive version."""
+    arrow_on_system_heap()
     meta = RunMetadata(
         run_id=config.run_id,
         started_at=started_at,

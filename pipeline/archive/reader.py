@@ -5,6 +5,7 @@ deltalake 1.x the latter leaves the process aborting at exit (delta-rs issue 218
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from deltalake import DeltaTable
@@ -40,6 +41,23 @@ def data_files(root: Root, table: str, version: int | None = None) -> list[str]:
     if dt is None:
         raise ArchiveError(f"no table {table!r} under {root}")
     return sorted(dt.file_uris())
+
+
+def scan_table(
+    root: Root,
+    table: str,
+    version: int | None = None,
+    columns: list[str] | None = None,
+    where: pc.Expression | None = None,
+) -> Iterator[pa.RecordBatch]:
+    """The rows `read_table` gives, a batch at a time (nothing when the table does not exist)."""
+    import pyarrow.dataset as ds
+
+    dt = open_table(root, table, version)
+    files = dt.file_uris() if dt is not None else []
+    if files:
+        paths, filesystem = arrow_files(root, files)
+        yield from ds.dataset(paths, format="parquet", filesystem=filesystem).to_batches(columns=columns, filter=where)
 
 
 def read_table(
