@@ -57,7 +57,10 @@ def scan_table(
     files = dt.file_uris() if dt is not None else []
     if files:
         paths, filesystem = arrow_files(root, files)
-        yield from ds.dataset(paths, format="parquet", filesystem=filesystem).to_batches(columns=columns, filter=where)
+        dataset = ds.dataset(paths, format="parquet", filesystem=filesystem)
+        # no read-ahead: the scan holds one row group, not a file's worth of them
+        yield from dataset.to_batches(columns=columns, filter=where, use_threads=False, batch_readahead=0,
+                                      fragment_readahead=0)
 
 
 def read_table(
