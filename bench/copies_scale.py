@@ -95,7 +95,7 @@ def measure(root: Path, run_id: str) -> tuple[float, float, float, int]:
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     drop_staging(root, run_id)
-    return elapsed, loading, peak, len(linked.links)
+    return elapsed, loading, peak, len(linked)
 
 
 def main() -> None:

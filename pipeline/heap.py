@@ -21,3 +21,12 @@ def release_free_memory() -> None:
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
+
+
+def arrow_on_system_heap() -> None:
+    """Have pyarrow allocate from the C heap instead of its bundled mimalloc, which keeps the pages it
+    freed: a run's parent then hands its Parquet and Arrow buffers back with `release_free_memory`.
+    pyarrow is imported here, by the parent only: a cleaning worker imports this module without it."""
+    import pyarrow as pa
+
+    pa.set_memory_pool(pa.system_memory_pool())

@@ -8,8 +8,9 @@ from typing import Any
 
 import pyarrow.compute as pc
 
-from pipeline.archive.reader import read_table
+from pipeline.archive.reader import read_table, scan_table
 from pipeline.copies.lookup import run_counts
+from pipeline.report_render import chrome_removed
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,7 +19,7 @@ class RunFacts:
 
     run: dict[str, Any]
     reject_reasons: list[str]
-    seen: list[dict[str, Any]]
+    seen: list[dict[str, Any]]  # language, spin_score and chrome (`report_render.chrome_removed`)
     copies: tuple[int, int] = (0, 0)  # copy links the run found, spun copies it repaired
 
 
@@ -29,8 +30,13 @@ def _seen_rows(root: Path, run_id: str) -> list[dict[str, Any]]:
     if not keys:
         return []
     columns = ["doc_id", "version", "language", "spin_score", "extracted_text", "edits"]
-    held = read_table(root, "articles", columns=columns, where=pc.field("doc_id").isin(sorted({d for d, _ in keys})))
-    return [row for row in held.to_pylist() if (row["doc_id"], row["version"]) in keys]
+    where = pc.field("doc_id").isin(sorted({d for d, _ in keys}))
+    return [  # a batch at a time, keeping no text: a run's memory does not grow with its documents
+        {"language": row["language"], "spin_score": row["spin_score"], "chrome": chrome_removed(row)}
+        for batch in scan_table(root, "articles", columns=columns, where=where)
+        for row in batch.to_pylist()
+        if (row["doc_id"], row["version"]) in keys
+    ]
 
 
 def run_facts(root: Path, run_id: str) -> RunFacts:

@@ -56,9 +56,10 @@ def bar_chart(title: str, items: list[tuple[str, float]]) -> str:
 def render(
     run: dict[str, Any], rejects: list[str], rows: list[dict[str, Any]], copies: tuple[int, int] = (0, 0)
 ) -> str:
-    """The page of `run` (its runs row), its reject reasons and the document versions it saw."""
+    """The page of `run` (its runs row), its reject reasons and the document versions it saw (their
+    language, spin score and `chrome_removed`)."""
     counts = [(k.replace("_", " "), run[k]) for k in ("documents", "new_versions", "sightings", "rejects")]
-    chrome = [chrome_removed(row) for row in rows]
+    chrome = [row["chrome"] for row in rows]
     shares = [removed / total if total else 0.0 for removed, total in chrome]
     total = sum(t for _, t in chrome)
     overall = sum(r for r, _ in chrome) / total if total else 0.0

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import multiprocessing
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime
 from importlib.metadata import version
+from typing import Any
 
 from pipeline import __version__
 from pipeline.archive.commit import RunMetadata, RunSummary, commit_run, is_committed
@@ -19,14 +20,15 @@ from pipeline.archive.rows import article_row, reject_row
 from pipeline.archive.staging import is_staged, stage_batch
 from pipeline.capture.capture import Capture
 from pipeline.capture.warc import RawWriter, raw_writer
-from pipeline.clean import Cleaned, clean_capture, clean_in_worker
+from pipeline.clean import Cleaned, Rejected, clean_capture, clean_in_worker
 from pipeline.config import RunConfig
 from pipeline.despin.archive_lm import local_copy, pin_run_model
-from pipeline.heap import release_free_memory
+from pipeline.heap import arrow_on_system_heap, release_free_memory
 from pipeline.report import write_run_report
 from pipeline.sources import capture_sources, configure_for, expand_sources, needs_fetcher, open_fetcher
 
 Clock = Callable[[], datetime]
+IN_FLIGHT_PER_WORKER = 2  # captures handed to the cleaning pool per worker, beyond the one awaited
 LIBRARIES = (
     "trafilatura", "ftfy", "langdetect", "deltalake", "pyarrow", "warcio", "charset-normalizer",
     "httpx", "feedparser", "protego", "datasketch", "py3langid", "symspellpy", "wordfreq", "tenacity",
@@ -64,25 +66,28 @@ def stage_inputs(
     clock: Clock = utc_now,
     on_document: Callable[[], None] | None = None,
 ) -> bool:
-    """Capture, clean and stage one batch of inputs; False when it was staged already."""
+    """Capture, clean and stage one batch of inputs; False when it was staged already. Each page is
+    cleaned as it is captured, so only the pages in flight are held, never the batch's."""
     root = config.archive_root
     if is_staged(root, config.run_id, batch):
         return False
+    arrow_on_system_heap()
+    config = with_run_model(config)
     raw_name = f"{safe_name(config.run_id)}/{batch}-{uuid.uuid4().hex[:8]}"
     with ExitStack() as stack:
         raw = stack.enter_context(raw_writer(root, raw_name))
         fetcher = None
         if needs_fetcher(inputs):
             fetcher = stack.enter_context(open_fetcher(config.fetch, clock, raw.write_exchange, root))
-        captures = [
-            _recorded(capture, raw)
-            for capture in capture_sources(inputs, config.clean.max_input_bytes, clock, fetcher, root)
-        ]
-    return stage_captures(captures, batch, config, pool, on_document)
+        captures = (_recorded(capture, raw)
+                    for capture in capture_sources(inputs, config.clean.max_input_bytes, clock, fetcher, root))
+        articles, rejects = _rows(captures, config, pool, on_document)
+    stage_batch(root, config.run_id, batch, articles, rejects)  # once the raw file is closed (synced)
+    return True
 
 
 def stage_captures(
-    captures: Sequence[Capture],
+    captures: Iterable[Capture],
     batch: str,
     config: RunConfig,
     pool: Executor | None = None,
@@ -93,19 +98,44 @@ def stage_captures(
     root = config.archive_root
     if is_staged(root, config.run_id, batch):
         return False
-    config = with_run_model(config)
+    arrow_on_system_heap()
+    articles, rejects = _rows(captures, with_run_model(config), pool, on_document)
+    stage_batch(root, config.run_id, batch, articles, rejects)
+    return True
+
+
+def _rows(
+    captures: Iterable[Capture], config: RunConfig, pool: Executor | None, on_document: Callable[[], None] | None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The articles and rejects rows of the cleaned captures, in order."""
     articles, rejects = [], []
-    results = (pool.map(clean_in_worker, captures, itertools.repeat(config.clean)) if pool
-               else map(clean_capture, captures, itertools.repeat(config.clean)))
-    for capture, result in zip(captures, results, strict=True):
+    for capture, result in _cleaned(captures, config, pool):
         if isinstance(result, Cleaned):
             articles.append(article_row(result.article, config.run_id, __version__))
         else:
             rejects.append(reject_row(capture, result.reason, result.detail, config.run_id, __version__))
         if on_document:
             on_document()
-    stage_batch(root, config.run_id, batch, articles, rejects)
-    return True
+    return articles, rejects
+
+
+def _cleaned(
+    captures: Iterable[Capture], config: RunConfig, pool: Executor | None
+) -> Iterator[tuple[Capture, Cleaned | Rejected]]:
+    """Each capture with what cleaning made of it, in order. A pool gets at most two captures per
+    worker ahead of the one awaited (`Executor.map` would take the whole batch at once)."""
+    if pool is None:
+        yield from ((capture, clean_capture(capture, config.clean)) for capture in captures)
+        return
+    pending: deque[tuple[Capture, Future[Cleaned | Rejected]]] = deque()
+    for capture in captures:
+        pending.append((capture, pool.submit(clean_in_worker, capture, config.clean)))
+        if len(pending) > IN_FLIGHT_PER_WORKER * config.workers:
+            done, future = pending.popleft()
+            yield done, future.result()
+    while pending:
+        done, future = pending.popleft()
+        yield done, future.result()
 
 
 def with_run_model(config: RunConfig) -> RunConfig:
@@ -130,6 +160,7 @@ def batches(inputs: Sequence[str], size: int) -> Iterator[tuple[str, list[str]]]
 
 def commit(config: RunConfig, started_at: datetime, clock: Clock = utc_now) -> RunSummary:
     """Commit every staged batch of the run as one archive version."""
+    arrow_on_system_heap()
     meta = RunMetadata(
         run_id=config.run_id,
         started_at=started_at,

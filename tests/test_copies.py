@@ -6,10 +6,12 @@ from __future__ import annotations
 import difflib
 import re
 import shutil
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyarrow.compute as pc
 import pytest
 
 from pipeline.archive.reader import read_table
@@ -22,7 +24,7 @@ from pipeline.despin.lexicon import read_pairs
 from pipeline.identity import doc_id
 from pipeline.record import Article
 from pipeline.report import write_run_report
-from pipeline.run import run, stage_inputs
+from pipeline.run import commit, run, stage_inputs, utc_now
 from tests.copies_corpus import SAME_TOPIC, articles, spun_copy, syndicated, write
 
 _TOKEN = re.compile(r"[\w'’-]+|[^\w\s]")
@@ -187,10 +189,45 @@ def test_a_commit_interrupted_after_the_repair_links_and_counts_the_same(corpus:
     write(tmp_path / "farm", {"reposted": spun_copy(key, corpus.originals[key]).text})
     config = RunConfig(str(root), "farm")
     assert stage_inputs([str(tmp_path / "farm" / "reposted.txt")], "00000", config)
-    first = link_copies(root, "farm", 1.0)  # repairs the staged row, then the commit "crashes"
-    again = link_copies(root, "farm", 1.0)
-    seen = sorted((lk.other, lk.found.kind, lk.found.spun, lk.restored) for lk in first.links)
-    assert seen == sorted((lk.other, lk.found.kind, lk.found.spun, lk.restored) for lk in again.links)
-    original = (corpus.doc("orig", key), 1)
-    assert (original, "spun", "doc") in {s[:3] for s in seen}
-    assert next(s[3] for s in seen if s[0] == original) > 0
+    first = link_copies(root, "farm", 1.0).table().to_pylist()  # repairs the staged row, then the commit "crashes"
+    again = link_copies(root, "farm", 1.0).table().to_pylist()
+    assert first == again
+    original = next(link for link in first if link["other_doc_id"] == corpus.doc("orig", key))
+    assert (original["other_version"], original["kind"], original["spun"]) == (1, "spun", "doc")
+    assert original["restored"] > 0
+
+
+_PAIR = ["doc_id", "version", "other_doc_id", "other_version", "kind", "estimated_similarity", "similarity",
+         "first_seen", "spun", "restored"]
+
+
+def test_many_copies_in_one_run_link_every_pair_whatever_the_batches(corpus: Corpus, tmp_path: Path):
+    """Four exact copies of a story, three of its syndicated copy and two of a spun copy of an archived
+    original, in one run: every pair of them is linked once, with the same rows whether the run
+    stages them in one batch or two at a time, and a repeated detection finds the same links."""
+    key = next(k for k, t in corpus.originals.items() if spun_copy(k, t))
+    story, spun = corpus.originals[key], spun_copy(key, corpus.originals[key]).text
+    texts = {f"same-{n}": story for n in range(4)} | {f"syn-{n}": syndicated(key, story) for n in range(3)}
+    paths = write(tmp_path / "in", texts | {f"spun-{n}": spun for n in range(2)})
+    tables = []
+    for size in (100, 2):
+        root = tmp_path / f"archive-{size}"
+        shutil.copytree(corpus.root, root)
+        config = RunConfig(str(root), "many", batch_size=size)
+        for number, start in enumerate(range(0, len(paths), size)):
+            assert stage_inputs([str(p) for p in paths[start : start + size]], f"{number:05d}", config)
+        first = link_copies(root, "many", 1.0).table()
+        assert link_copies(root, "many", 1.0).table().equals(first)  # the spun copies were repaired already
+        commit(config, utc_now())
+        tables.append(read_table(root, "copies", columns=_PAIR, where=pc.field("run_id") == "many"))
+    one_batch, two_at_a_time = (sorted(t.to_pylist(), key=lambda r: tuple(map(str, r.values()))) for t in tables)
+    assert one_batch == two_at_a_time
+    ids = {doc_id(p.resolve().as_uri()): p.stem.split("-")[0] for p in paths}
+    staged = [r for r in one_batch if r["other_doc_id"] in ids]
+    kinds = Counter((frozenset((ids[r["doc_id"]], ids[r["other_doc_id"]])), r["kind"]) for r in staged)
+    assert kinds[(frozenset({"same"}), "exact")] == 6 and kinds[(frozenset({"syn"}), "exact")] == 3
+    assert kinds[(frozenset({"same", "syn"}), "near")] == 12
+    assert kinds[(frozenset({"spun"}), "exact")] == 1  # both repaired from the archived original alike
+    original = corpus.doc("orig", key)
+    restored = [r for r in one_batch if r["other_doc_id"] == original and ids[r["doc_id"]] == "spun"]
+    assert len(restored) == 2 and all(r["kind"] == "spun" and r["restored"] > 0 for r in restored)

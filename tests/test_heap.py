@@ -4,7 +4,7 @@ import psutil
 import pytest
 
 from pipeline.despin.language_model import _CACHE_LIMIT, LanguageModel, base_counts
-from pipeline.heap import _malloc_trim, release_free_memory
+from pipeline.heap import _malloc_trim, arrow_on_system_heap, release_free_memory
 
 
 @pytest.mark.skipif(_malloc_trim() is None, reason="not glibc")
@@ -23,3 +23,19 @@ def test_the_language_models_pair_cache_stays_bounded():
         model.logp("the", f"word{number}")
     assert len(model._cache) <= _CACHE_LIMIT
     assert model.logp("the", "word3") == fresh.logp("the", "word3")
+
+
+@pytest.mark.skipif(_malloc_trim() is None, reason="not glibc")
+def test_arrow_buffers_a_parent_freed_go_back_to_the_system():
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arrow_on_system_heap()
+    process = psutil.Process()
+    ones = pa.array([1] * 12_500, pa.int64())
+    buffers = [pc.add(ones, n) for n in range(3000)]  # 300 MB of Arrow buffers, written
+    del buffers[:-1]
+    before = process.memory_info().rss
+    release_free_memory()
+    assert pa.default_memory_pool().backend_name == "system"
+    assert before - process.memory_info().rss > 100 * 2**20

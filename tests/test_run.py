@@ -5,6 +5,7 @@ import hashlib
 import shutil
 import sys
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyarrow.compute as pc
@@ -18,7 +19,8 @@ from pipeline.capture.warc import read_raw
 from pipeline.config import RunConfig
 from pipeline.identity import doc_id
 from pipeline.record import RawRef
-from pipeline.run import run, worker_pool
+from pipeline.run import IN_FLIGHT_PER_WORKER, run, stage_captures, utc_now, worker_pool
+from pipeline.sources import capture_sources
 
 
 def test_seed_run_archives_five_english_articles_with_full_provenance(seed_archive: Path):
@@ -151,3 +153,20 @@ def test_each_raw_record_is_one_gzip_member_a_plain_reader_can_walk(seed_archive
     with (seed_archive / warc_file).open("rb") as stream:
         ids = [record.rec_headers.get_header("WARC-Record-ID") for record in ArchiveIterator(stream)]
     assert sorted(ids) == sorted(row["raw_ref"]["record_id"] for row in rows)
+
+
+def test_a_batch_hands_the_cleaning_pool_a_few_pages_at_a_time(tmp_path: Path):
+    """Pages are cleaned as they are captured: the pool never holds the batch's pages at once."""
+    inputs = [str(p) for p in sorted(SEEDS.glob("*.txt"))] * 4
+    pulled, ahead = [], []
+
+    def captures():
+        for capture in capture_sources(inputs, 10**7, utc_now):
+            pulled.append(capture)
+            yield capture
+
+    config = RunConfig(str(tmp_path / "archive"), "streamed", workers=2)
+    with ThreadPoolExecutor(2) as pool:
+        assert stage_captures(captures(), "00000", config, pool, on_document=lambda: ahead.append(len(pulled)))
+    assert len(ahead) == len(inputs)
+    assert max(seen - done for done, seen in enumerate(ahead, start=1)) <= IN_FLIGHT_PER_WORKER * 2

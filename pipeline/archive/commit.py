@@ -13,7 +13,6 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -29,9 +28,10 @@ from pipeline.archive.staging import drop_staging, read_staged
 from pipeline.archive.store import Root, is_remote, local_path, storage_options
 from pipeline.archive.versions import Assignment, assign_versions
 from pipeline.capture.warc import read_raw
-from pipeline.despin.archive_lm import Artefact, pinned_model, update_archive_lm
-from pipeline.record import RawRef
 from pipeline.copies.link import link_copies
+from pipeline.despin.archive_lm import Artefact, pinned_model, update_archive_lm
+from pipeline.heap import release_free_memory
+from pipeline.record import RawRef
 
 # History must never expire silently: keep the log and removed files for ten years.
 RETENTION_DAYS = 3650
@@ -215,10 +215,9 @@ def commit_articles(root: Root, meta: RunMetadata, rejects: int, holder: str) ->
         if own is not None:
             return assign_versions(root, meta.run_id, own - 1)
         assignment = assign_versions(root, meta.run_id, dt.version())
-        rows = pa.RecordBatchReader.from_batches(
-            contract("articles").schema, _new_article_batches(root, meta.run_id, assignment)
-        )
-        commit_on(dt, rows, _commit_metadata(meta, _counts(assignment, rejects), assignment), meta.run_id)
+        commit_on(dt, table_uri(root, "articles"), _new_article_batches(root, meta.run_id, assignment),
+                  contract("articles").schema, _commit_metadata(meta, _counts(assignment, rejects), assignment),
+                  meta.run_id)
         return assignment
 
     return optimistic(root, attempt, holder)
@@ -230,7 +229,7 @@ def append_once(root: Root, table: str, data: pa.Table, run_id: str, metadata: d
     def attempt() -> None:
         dt = DeltaTable(table_uri(root, table), storage_options=storage_options(root))
         if dt.transaction_version(app_id(run_id)) is None:
-            commit_on(dt, data, metadata, run_id)
+            commit_on(dt, table_uri(root, table), data, contract(table).schema, metadata, run_id)
 
     optimistic(root, attempt, holder)
 
@@ -262,6 +261,7 @@ def commit_run(root: Root, meta: RunMetadata, now: datetime, spin_threshold: flo
         return summary_of(root, meta.run_id)
     holder = new_holder()
     copies = link_copies(root, meta.run_id, spin_threshold)  # repairs spun copies in the staging first
+    release_free_memory()  # what reading the staging batch by batch freed
     rejects = pa.Table.from_batches(list(read_staged(root, meta.run_id, "rejects")), contract("rejects").schema)
     assignment = commit_articles(root, meta, rejects.num_rows, holder)
     counts = _counts(assignment, rejects.num_rows)

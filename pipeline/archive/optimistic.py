@@ -10,20 +10,21 @@ entry, so it holds on an object store as on a local disk."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
-from deltalake import CommitProperties, DeltaTable, Transaction, WriterProperties, write_deltalake
+import pyarrow as pa
+from deltalake import CommitProperties, DeltaTable, Transaction
 from deltalake.exceptions import CommitFailedError
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
+from pipeline.archive.append import write_files
 from pipeline.archive.lease import current_holder, lease
 from pipeline.archive.store import Root
 
 T = TypeVar("T")
 OPTIMISTIC_ATTEMPTS = 6  # then the writer takes the lease
 LEASED_ATTEMPTS = 50  # under the lease only writers that take no lease (maintenance) can win
-_WRITER = WriterProperties(compression="ZSTD")
 
 
 class Conflict(Exception):
@@ -34,24 +35,27 @@ def app_id(run_id: str) -> str:
     return f"run:{run_id}"
 
 
-def commit_on(dt: DeltaTable, data: Any, metadata: dict[str, str], run_id: str) -> int:
-    """Append `data` as the version right after `dt`'s; the version it landed on, or Conflict."""
+def commit_on(dt: DeltaTable, uri: str, data: pa.Table | Iterable[pa.RecordBatch], schema: pa.Schema,
+              metadata: dict[str, str], run_id: str) -> int:
+    """Append `data` (of `schema`) to the table `dt` at `uri` as the version right after `dt`'s, writing
+    its files one batch at a time (`append.py`); the version it landed on, or Conflict."""
     read = dt.version()
+    batches = data.to_batches() if isinstance(data, pa.Table) else data
     try:
-        write_deltalake(
-            dt,
-            data,
+        dt.create_write_transaction(
+            write_files(uri, batches, schema),
             mode="append",
-            writer_properties=_WRITER,
+            schema=dt.schema(),
             commit_properties=CommitProperties(
                 custom_metadata=metadata, app_transactions=[Transaction(app_id(run_id), 1)], max_commit_retries=0
             ),
         )
     except CommitFailedError as exc:
         raise Conflict(f"{dt.table_uri}: another commit took version {read + 1}") from exc
-    if dt.version() != read + 1:  # delta-rs guarantees it with no retries; never assign against a gap
-        raise RuntimeError(f"{dt.table_uri}: read v{read}, landed on v{dt.version()}")
-    return dt.version()
+    dt.load_as_version(read + 1)  # delta-rs guarantees it with no retries; never assign against a gap
+    if dt.transaction_version(app_id(run_id)) is None:
+        raise RuntimeError(f"{dt.table_uri}: read v{read}, but v{read + 1} is not this commit")
+    return read + 1
 
 
 def optimistic(root: Root, attempt: Callable[[], T], holder: str) -> T:

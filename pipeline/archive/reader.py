@@ -5,15 +5,19 @@ deltalake 1.x the latter leaves the process aborting at exit (delta-rs issue 218
 
 from __future__ import annotations
 
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.dataset as ds
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
 from deltalake import DeltaTable
 
 from pipeline.archive.layout import table_uri
 from pipeline.archive.schema import contract
 from pipeline.archive.store import Root, arrow_files, storage_options
 from pipeline.errors import ArchiveError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
 
 def open_table(root: Root, table: str, version: int | None = None) -> DeltaTable | None:
@@ -39,6 +43,26 @@ def data_files(root: Root, table: str, version: int | None = None) -> list[str]:
     return sorted(dt.file_uris())
 
 
+def scan_table(
+    root: Root,
+    table: str,
+    version: int | None = None,
+    columns: list[str] | None = None,
+    where: pc.Expression | None = None,
+) -> Iterator[pa.RecordBatch]:
+    """The rows `read_table` gives, a batch at a time (nothing when the table does not exist)."""
+    import pyarrow.dataset as ds
+
+    dt = open_table(root, table, version)
+    files = dt.file_uris() if dt is not None else []
+    if files:
+        paths, filesystem = arrow_files(root, files)
+        dataset = ds.dataset(paths, format="parquet", filesystem=filesystem)
+        # no read-ahead: the scan holds one row group, not a file's worth of them
+        yield from dataset.to_batches(columns=columns, filter=where, use_threads=False, batch_readahead=0,
+                                      fragment_readahead=0)
+
+
 def read_table(
     root: Root,
     table: str,
@@ -46,7 +70,11 @@ def read_table(
     columns: list[str] | None = None,
     where: pc.Expression | None = None,
 ) -> pa.Table:
-    """Rows of `table` at `version` (latest by default); an empty table when it does not exist."""
+    """Rows of `table` at `version` (latest by default); an empty table when it does not exist.
+    pyarrow.dataset (which imports pandas) is imported here, when a table is first read: a run's
+    parent then stages without it."""
+    import pyarrow.dataset as ds
+
     schema = contract(table).schema
     dt = open_table(root, table, version)
     files = dt.file_uris() if dt is not None else []

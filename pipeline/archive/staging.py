@@ -65,9 +65,9 @@ def staged_batches(root: Root, run_id: str) -> list[str]:
     return sorted(name.removesuffix(_MARKER) for name in names if name.endswith(_MARKER) and "/" not in name)
 
 
-def read_staged_batch(root: Root, run_id: str, kind: Kind, batch: str) -> pa.Table:
-    """The rows of `kind` of one staged batch, as written."""
-    return _get_parquet(root, f"{staging_prefix(run_id)}/{kind}-{batch}.parquet")
+def read_staged_batch(root: Root, run_id: str, kind: Kind, batch: str, columns: list[str] | None = None) -> pa.Table:
+    """The rows of `kind` of one staged batch (its `columns` when given), as written."""
+    return _get_parquet(root, f"{staging_prefix(run_id)}/{kind}-{batch}.parquet", columns)
 
 
 def restage_batch(root: Root, run_id: str, kind: Kind, batch: str, rows: list[dict[str, Any]]) -> None:

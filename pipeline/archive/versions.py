@@ -50,7 +50,9 @@ def assign_versions(root: Root, run_id: str, read_version: int) -> Assignment:
     archive's despin model adapted since; re-cleaning archived bytes is a reprocess's job). Any other
     row is the next version, unless it is stale: a reprocessed row whose document got a newer version
     since it was read, or a capture older than the latest version's."""
-    latest = latest_versions(root, ["text_sha256", "raw_sha256", "captured_at"], read_version)
+    staged = (doc for batch in read_staged(root, run_id, "articles", columns=["doc_id"])
+              for doc in batch.column("doc_id").to_pylist())
+    latest = latest_versions(root, ["text_sha256", "raw_sha256", "captured_at"], read_version, staged)
     bases = read_rebuild_plan(root, run_id) or {}
     assignment = Assignment(read_version)
     columns = ["doc_id", "text_sha256", "raw_sha256", "captured_at"]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Literal
 
 from pipeline.copies.align import Substitution, substitutions
-from pipeline.copies.signature import as_minhash, jaccard, shingles
+from pipeline.copies.signature import estimate, jaccard, shingles
 from pipeline.spin_table import load_spin_table
 
 Kind = Literal["exact", "near", "spun"]
@@ -27,7 +28,7 @@ class Version:
     text_sha256: str
     spin_score: float | None
     captured_at: datetime
-    signature: tuple[int, ...]
+    signature: Sequence[int]
     before_despin: str | None = None  # the text before despin repaired it (its `extracted_text`)
 
 
@@ -41,10 +42,6 @@ class Match:
     spun: Side | None  # which side is the spun copy
     swaps: tuple[Substitution, ...]  # aligned substitutions in `doc`'s text (when `doc` is spun)
 
-    @staticmethod
-    def first_seen(doc: Version, other: Version) -> Side:
-        return "doc" if doc.captured_at < other.captured_at else "other"
-
 
 @cache
 def known_pairs() -> frozenset[tuple[str, str]]:
@@ -54,9 +51,9 @@ def known_pairs() -> frozenset[tuple[str, str]]:
 
 def match(doc: Version, other: Version, spin_threshold: float) -> Match | None:
     """The pair as a Match when its verified similarity reaches `NEAR_SIMILARITY`, else None."""
-    estimated = as_minhash(doc.signature).jaccard(as_minhash(other.signature))
+    estimated = estimate(doc.signature, other.signature)
     if doc.text_sha256 == other.text_sha256:
-        return Match(estimated, 1.0, "exact", None, ())
+        return exact(estimated)
     similarity = jaccard(shingles(doc.text), shingles(other.text))
     if similarity < NEAR_SIMILARITY:
         return None
@@ -68,6 +65,11 @@ def match(doc: Version, other: Version, spin_threshold: float) -> Match | None:
     if side == "doc" and not swaps:
         side = None  # nothing left to restore: despin restored every swap
     return Match(estimated, similarity, "spun" if side else "near", side, swaps if side == "doc" else ())
+
+
+def exact(estimated: float) -> Match:
+    """An exact copy (the same `text_sha256`): settled on the hashes, without reading the texts."""
+    return Match(estimated, 1.0, "exact", None, ())
 
 
 def spun_side(doc: Version, other: Version, swaps: tuple[Substitution, ...], spin_threshold: float) -> Side | None:
