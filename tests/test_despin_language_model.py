@@ -1,7 +1,5 @@
 """The packaged counts mapped from their compact file answer exactly as the installed data does."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -9,8 +7,7 @@ import pytest
 from pipeline import mapped
 from pipeline.despin import language_model
 from pipeline.despin.language_model import KIND, _data_key, _read_packaged, _Table, _table_arrays, base_counts
-
-REPO = Path(__file__).resolve().parents[1]
+from tests.fresh_process import run_with_cache
 
 
 def test_every_packaged_count_and_probability_is_kept():
@@ -36,9 +33,7 @@ def _load_in_new_process(cache: Path) -> str:
     """Which modules a new process imported to read the packaged counts from the cache `cache`."""
     code = ("import sys; from pipeline.despin.language_model import base_counts; base_counts(); "
             "print('wordfreq' in sys.modules)")
-    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env={"XDG_CACHE_HOME": str(cache)},
-                            capture_output=True, text=True, check=True)
-    return result.stdout.strip()
+    return run_with_cache(code, cache)
 
 
 def test_the_first_process_builds_the_file_and_the_next_maps_it(tmp_path):

@@ -1,8 +1,6 @@
 """The detectors' compact, mapped models hold exactly what langdetect and py3langid load themselves,
 and their cache files are trusted only when whole and of the installed data."""
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -12,8 +10,7 @@ from bench.score_language import labelled_paragraphs, short_texts
 from pipeline import mapped
 from pipeline.steps import langdetect_profiles, py3langid_model
 from pipeline.steps.language import _identifier, _langdetect_codes
-
-REPO = Path(__file__).resolve().parents[1]
+from tests.fresh_process import run_with_cache
 
 
 def test_compact_profiles_hold_every_probability_langdetect_loads():
@@ -57,9 +54,7 @@ def _detect_in_new_process(cache: Path) -> str:
     """A new process's answer for one text, with the cache `cache`."""
     code = ("from pipeline.steps.language import detect_langs; "
             "print(detect_langs('Die Regierung hat neue Maßnahmen.', 0))")
-    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env={"XDG_CACHE_HOME": str(cache)},
-                            capture_output=True, text=True, check=True)
-    return result.stdout.strip()
+    return run_with_cache(code, cache)
 
 
 def test_the_first_process_builds_the_profiles_and_the_next_maps_them(tmp_path):
