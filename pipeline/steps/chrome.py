@@ -257,11 +257,9 @@ class _Classifier:
                     resume = None if comments else self._resumes(index, last)
                     if resume is not None:  # a box of teasers inside the article: it alone goes
                         self.teasers[index] = None  # and its heading closes nothing for the line model
-                        self._remove(range(index, resume), rule)
-                        self.closed.update({i: self.reasons[i] for i in range(index, resume) if self.lines[i].text})
+                        self._close(range(index, resume), rule)
                         continue
-                    self._remove(range(index, last + 1), rule)
-                    self.closed.update({i: self.reasons[i] for i in range(index, last + 1) if self.lines[i].text})
+                    self._close(range(index, last + 1), rule)
                     last = index - 1
                     break
                 if not comments:
@@ -307,6 +305,11 @@ class _Classifier:
     def _remove(self, indices: Iterable[int], reason: str) -> None:
         for index in indices:
             self.reasons.setdefault(index, reason)
+
+    def _close(self, indices: range, reason: str) -> None:
+        """Remove the lines `indices` as closed off the article (the line model does not bring them back)."""
+        self._remove(indices, reason)
+        self.closed.update({i: self.reasons[i] for i in indices if self.lines[i].text})
 
     def _match_patterns(self, index: int, rule: str | None) -> None:
         """A byline, or else the line's pattern `rule`, removes line `index`."""
