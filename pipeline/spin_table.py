@@ -176,15 +176,15 @@ def read_spin_table(path: Path) -> tuple[SpinRule, ...]:
     valid leaves a mark in the cache, named by the sha256 of its content and the Python version."""
     content = path.read_text(encoding="utf-8")
     marker = _validated_marker(content)
-    checked = not marker.is_file()
+    must_check = not marker.is_file()
     rules: list[SpinRule] = []
     for number, line in enumerate(content.splitlines(), start=1):
         if line.strip() and not line.startswith("#"):
-            rules.append(parse_row(line, f"{path.name}:{number}", check_regexes=checked))
+            rules.append(parse_row(line, f"{path.name}:{number}", check_regexes=must_check))
     duplicates = sorted(rule_id for rule_id, n in Counter(r.id for r in rules).items() if n > 1)
     if duplicates:
         raise SpinTableError(f"{path.name}: duplicate ids {duplicates}")
-    if checked:
+    if must_check:
         with contextlib.suppress(OSError):  # an unwritable cache: the next process checks again
             marker.parent.mkdir(parents=True, exist_ok=True)
             marker.touch()
