@@ -10,7 +10,14 @@ import pyarrow.compute as pc
 
 from pipeline.archive.reader import read_table, scan_table
 from pipeline.copies.lookup import run_counts
-from pipeline.report_render import chrome_removed
+
+CHROME = ("extract", "remove_chrome")
+
+
+def chrome_removed(row: dict[str, Any]) -> tuple[int, int]:
+    """(characters removed as chrome, characters of extracted text before the removal)."""
+    removed = sum(len(e["before"]) - len(e["after"]) for e in row["edits"] if (e["step"], e["kind"]) == CHROME)
+    return removed, len(row["extracted_text"]) + removed
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +26,7 @@ class RunFacts:
 
     run: dict[str, Any]
     reject_reasons: list[str]
-    seen: list[dict[str, Any]]  # language, spin_score and chrome (`report_render.chrome_removed`)
+    seen: list[dict[str, Any]]  # language, spin_score and chrome (`chrome_removed`)
     copies: tuple[int, int] = (0, 0)  # copy links the run found, spun copies it repaired
 
 

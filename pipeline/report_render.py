@@ -11,14 +11,7 @@ from typing import Any
 
 from pipeline.config import CleanConfig
 
-CHROME = ("extract", "remove_chrome")
 _BUCKETS = [(i / 10, (i + 1) / 10) for i in range(10)]
-
-
-def chrome_removed(row: dict[str, Any]) -> tuple[int, int]:
-    """(characters removed as chrome, characters of extracted text before the removal)."""
-    removed = sum(len(e["before"]) - len(e["after"]) for e in row["edits"] if (e["step"], e["kind"]) == CHROME)
-    return removed, len(row["extracted_text"]) + removed
 
 
 def _histogram(values: Iterable[float]) -> list[tuple[str, float]]:
@@ -57,7 +50,7 @@ def render(
     run: dict[str, Any], rejects: list[str], rows: list[dict[str, Any]], copies: tuple[int, int] = (0, 0)
 ) -> str:
     """The page of `run` (its runs row), its reject reasons and the document versions it saw (their
-    language, spin score and `chrome_removed`)."""
+    language, spin score and `report_query.chrome_removed`)."""
     counts = [(k.replace("_", " "), run[k]) for k in ("documents", "new_versions", "sightings", "rejects")]
     chrome = [row["chrome"] for row in rows]
     shares = [removed / total if total else 0.0 for removed, total in chrome]

@@ -10,7 +10,7 @@ import pyarrow.compute as pc
 from pipeline.archive.reader import read_table
 from pipeline.config import CleanConfig, RunConfig
 from pipeline.identity import doc_id
-from pipeline.report_render import chrome_removed
+from pipeline.report_query import chrome_removed
 from pipeline.run import run
 from tests.conftest import MOJIBAKE, AuditArchive
 
