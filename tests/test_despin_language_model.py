@@ -6,7 +6,7 @@ import pytest
 
 from pipeline import mapped
 from pipeline.despin import language_model
-from pipeline.despin.language_model import KIND, _data_key, _read_packaged, _Table, _table_arrays, base_counts
+from pipeline.despin.language_model import KIND, _data_key, _read_packaged, base_counts
 from tests.fresh_process import run_with_cache
 
 
@@ -19,14 +19,6 @@ def test_every_packaged_count_and_probability_is_kept():
     assert counts.bigram_floor == float(min(bigram.values()))
     assert counts.unigram("zorblyx") is None and counts.bigram("the zorblyx") is None
     assert counts.unigram("the\udcff") is None  # a lone surrogate is looked up, not an error
-
-
-def test_keys_that_share_a_hash_are_told_apart(monkeypatch):
-    monkeypatch.setattr(language_model, "_hash", lambda data: len(data) % 2)
-    entries = {f"w{n}": n for n in range(50)}
-    table = _Table(*(memoryview(values) for values in _table_arrays(entries, int)))
-    assert all(table.get(key) == value for key, value in entries.items())
-    assert table.get("w50") is None and table.get("w") is None
 
 
 def _load_in_new_process(cache: Path) -> str:

@@ -7,24 +7,23 @@ Archive counts (`archive_counts.ArchiveCounts`) adapt both by Dirichlet smoothin
 
 The packaged counts are read from a compact file built on first use from the installed data and kept
 in the cache (`pipeline.mapped`, kind `despin-base`, keyed by the sha256 of wordfreq's and symspellpy's
-installed files and of this module). The file is mapped, not parsed: a lookup bisects sorted 64-bit
-hashes and checks the key's bytes, so no Python object is made per entry and processes share the
-pages they read.
+installed files, of this module and of `pipeline.hashed_table`). The file is mapped, not parsed: its
+word and pair tables are `HashedTable`s, so no Python object is made per entry and processes share
+the pages they read.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
-from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pipeline import mapped
+from pipeline import hashed_table, mapped
 from pipeline.despin.archive_counts import ArchiveCounts, read_counts
+from pipeline.hashed_table import FIELDS, HashedTable, table_arrays
 
 if TYPE_CHECKING:
     import numpy as np
@@ -39,47 +38,15 @@ KIND = "despin-base"
 _FORMAT = "newsarchive-despin-base/2"  # the compact file's content; a change makes a new cache key
 _BIGRAMS = "frequency_bigramdictionary_en_243_342.txt"
 _WORDS = "large_en.msgpack.gz"  # wordfreq's "best" English list
-_TABLE = ("hashes", "offsets", "keys", "values")
-
-
-def _hash(key: bytes) -> int:
-    return int.from_bytes(hashlib.blake2b(key, digest_size=8).digest(), "little")
-
-
-def _encoded(key: str) -> bytes:
-    return key.encode("utf-8", "surrogatepass")
-
-
-@dataclass(frozen=True, slots=True)
-class _Table:
-    """Keys and a value each, without a Python object per key: the keys' hashes in ascending order,
-    the keys' UTF-8 bytes in the same order (`offsets` delimit them) and one value per key."""
-
-    hashes: memoryview  # unsigned 64-bit
-    offsets: memoryview  # unsigned 32-bit, one more than keys
-    keys: memoryview  # bytes
-    values: memoryview
-
-    def get(self, key: str) -> int | float | None:
-        """The value of `key`, None when it is not listed."""
-        data = _encoded(key)
-        digest = _hash(data)
-        hashes, offsets = self.hashes, self.offsets
-        index = bisect_left(hashes, digest)
-        while index < len(hashes) and hashes[index] == digest:  # two keys may share a hash
-            if self.keys[offsets[index] : offsets[index + 1]] == data:
-                return self.values[index]
-            index += 1
-        return None
 
 
 @dataclass(frozen=True, slots=True)
 class BaseCounts:
     """The packaged statistics: word probabilities and bigram counts with their total."""
 
-    words: _Table  # word → index into `probabilities`
+    words: HashedTable  # word → index into `probabilities`
     probabilities: memoryview  # wordfreq's distinct probabilities
-    pairs: _Table  # "left right" → count
+    pairs: HashedTable  # "left right" → count
     bigram_total: float
     bigram_floor: float  # count of the rarest listed pair
 
@@ -102,8 +69,8 @@ def _data_files() -> tuple[Path, Path, Path]:
 
 def _data_key() -> str:
     """The sha256 of the compact format's name, of wordfreq's and symspellpy's installed files and of
-    this module."""
-    return mapped.installed_key(_FORMAT, ["wordfreq", "symspellpy"], [Path(__file__)])
+    the code that lays the file out."""
+    return mapped.installed_key(_FORMAT, ["wordfreq", "symspellpy"], [Path(__file__), Path(hashed_table.__file__)])
 
 
 def _read_packaged() -> tuple[dict[str, float], dict[str, int]]:
@@ -124,19 +91,6 @@ def _read_packaged() -> tuple[dict[str, float], dict[str, int]]:
     return unigram, bigram
 
 
-def _table_arrays(entries: dict[str, int], value_type: type) -> list[np.ndarray]:
-    """A table's arrays, in the order `_Table` takes them."""
-    import numpy as np
-
-    keys = [_encoded(key) for key in entries]
-    hashes = np.fromiter(map(_hash, keys), np.uint64, len(keys))
-    order = np.argsort(hashes, kind="stable")
-    ordered = [keys[i] for i in order.tolist()]
-    lengths = np.fromiter(map(len, ordered), np.uint64, len(keys))
-    return [hashes[order], np.concatenate(([0], np.cumsum(lengths))).astype(np.uint32),
-            np.frombuffer(b"".join(ordered), np.uint8), np.fromiter(entries.values(), value_type, len(keys))[order]]
-
-
 def _build() -> tuple[dict, dict[str, np.ndarray]]:
     """The compact form of the packaged counts: wordfreq's distinct probabilities, the words' table
     (index into them) and the pairs' table (count), and the pairs' total and smallest count."""
@@ -145,11 +99,11 @@ def _build() -> tuple[dict, dict[str, np.ndarray]]:
     unigram, bigram = _read_packaged()
     probabilities = sorted(set(unigram.values()))
     position = {p: index for index, p in enumerate(probabilities)}
-    words = _table_arrays({w: position[p] for w, p in unigram.items()}, np.uint32)
-    pairs = _table_arrays(bigram, np.int64)
+    words = table_arrays({w: position[p] for w, p in unigram.items()}, np.uint32)
+    pairs = table_arrays(bigram, np.int64)
     arrays = {"probabilities": np.array(probabilities, np.float64),
-              **{f"word_{name}": values for name, values in zip(_TABLE, words, strict=True)},
-              **{f"pair_{name}": values for name, values in zip(_TABLE, pairs, strict=True)}}
+              **{f"word_{name}": values for name, values in zip(FIELDS, words, strict=True)},
+              **{f"pair_{name}": values for name, values in zip(FIELDS, pairs, strict=True)}}
     meta = {"bigram_total": float(sum(bigram.values())), "bigram_floor": float(min(bigram.values()))}
     return meta, arrays
 
@@ -159,8 +113,8 @@ def base_counts() -> BaseCounts:
     """The packaged counts, mapped from the cache; built from the installed data on first use."""
     found = mapped.load(KIND, _data_key(), _build)
     views = {name: memoryview(values) for name, values in found.arrays.items()}
-    return BaseCounts(_Table(*(views[f"word_{name}"] for name in _TABLE)), views["probabilities"],
-                      _Table(*(views[f"pair_{name}"] for name in _TABLE)), found.meta["bigram_total"],
+    return BaseCounts(HashedTable(*(views[f"word_{name}"] for name in FIELDS)), views["probabilities"],
+                      HashedTable(*(views[f"pair_{name}"] for name in FIELDS)), found.meta["bigram_total"],
                       found.meta["bigram_floor"])
 
 

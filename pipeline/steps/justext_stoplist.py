@@ -5,48 +5,28 @@ of all 100 languages into one tuple and justext lower-cases it into a frozenset:
 27 MB held by the process from then on, for a fallback one benchmark page in 182 takes. Here the
 same lower-cased words are kept in the cache (`pipeline.mapped`, kind `justext-stoplist`, keyed by
 the sha256 of justext's and trafilatura's installed files, which hold the stoplists and the code
-that joins and lower-cases them) as their 64-bit
-hashes in ascending order and their UTF-8 bytes; a lookup bisects the hashes and compares the
-bytes, so membership is exactly the frozenset's."""
+that joins and lower-cases them) as a `pipeline.hashed_table.HashedTable`, whose lookups compare
+the words' bytes, so membership is exactly the frozenset's."""
 
 from __future__ import annotations
 
-import hashlib
-from bisect import bisect_left
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 
-from pipeline import mapped
+from pipeline import hashed_table, mapped
+from pipeline.hashed_table import FIELDS, HashedTable, table_arrays
 
 KIND = "justext-stoplist"
-_FORMAT = "newsarchive-justext-stoplist/1"
-
-
-def _hash(data: bytes) -> int:
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
-
-
-def _encoded(word: str) -> bytes:
-    return word.encode("utf-8", "surrogatepass")
+_FORMAT = "newsarchive-justext-stoplist/2"
 
 
 class StopWords:
     """The lower-cased stopwords of every justext language: `word in stopwords` as justext asks it."""
 
     def __contains__(self, word: object) -> bool:
-        if not isinstance(word, str):
-            return False
-        hashes, offsets, keys = _table()
-        data = _encoded(word)
-        digest = _hash(data)
-        index = bisect_left(hashes, digest)
-        while index < len(hashes) and hashes[index] == digest:  # two words may share a hash
-            if keys[offsets[index] : offsets[index + 1]] == data:
-                return True
-            index += 1
-        return False
+        return isinstance(word, str) and _table().get(word) is not None
 
 
 STOPWORDS = StopWords()
@@ -62,24 +42,19 @@ def _words() -> frozenset[str]:
 
 
 def _key() -> str:
-    return mapped.installed_key(_FORMAT, ["justext", "trafilatura"], [Path(__file__)])
+    return mapped.installed_key(_FORMAT, ["justext", "trafilatura"], [Path(__file__), Path(hashed_table.__file__)])
 
 
 def _build() -> tuple[dict, dict[str, np.ndarray]]:
-    keys = [_encoded(word) for word in _words()]
-    hashes = np.fromiter(map(_hash, keys), np.uint64, len(keys))
-    order = np.argsort(hashes, kind="stable")
-    ordered = [keys[i] for i in order.tolist()]
-    lengths = np.fromiter(map(len, ordered), np.int64, len(ordered))
-    arrays = {"hashes": hashes[order], "offsets": np.concatenate(([0], np.cumsum(lengths))).astype(np.uint32),
-              "keys": np.frombuffer(b"".join(ordered), np.uint8)}
-    return {"words": len(keys)}, arrays
+    words = _words()
+    arrays = table_arrays(dict.fromkeys(words, 0), np.uint8)
+    return {"words": len(words)}, dict(zip(FIELDS, arrays, strict=True))
 
 
 @cache
-def _table() -> tuple[memoryview, memoryview, memoryview]:
+def _table() -> HashedTable:
     arrays = mapped.load(KIND, _key(), _build).arrays
-    return memoryview(arrays["hashes"]), memoryview(arrays["offsets"]), memoryview(arrays["keys"])
+    return HashedTable(*(memoryview(arrays[name]) for name in FIELDS))
 
 
 def install() -> None:
