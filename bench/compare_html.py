@@ -2,8 +2,7 @@
 
 Usage: OMP_NUM_THREADS=1 PYTHONPATH=. python bench/compare_html.py [--model PATH]
 Outputs, per set and per half of the sites (T tuning, H held-out; bench/chrome_sets.py):
-trafilatura as the extract step calls it (favor_precision, on the HTML without its soft hyphens),
-the same on the HTML as it came (`with_soft_hyphens`), with default settings and with
+trafilatura as the extract step calls it (favor_precision), with default settings and with
 favor_recall; the text chrome step on a one-block-per-line dump of the HTML; and fallback schemes
 that keep the precise output unless it has fewer than a share of the words of another view (the
 recall or default output, or the text step's) or fewer than a number of words; after each, the
@@ -27,7 +26,6 @@ from bench.chrome_sets import SETS, corpus_f1, load_pages, page_counts
 from bench.clean_stdin import article_from_bytes
 from pipeline.steps.chrome import strip_text_chrome
 from pipeline.steps.chrome_model import DEFAULT_PATH, load_line_model
-from pipeline.steps.soft_hyphens import HTML_SOFT_HYPHENS
 
 INVISIBLE = ("script", "style", "noscript", "template", "svg", "head", "iframe", "select", "button")
 BLOCKS = frozenset((
@@ -59,18 +57,13 @@ def html_to_blocks(html: str) -> str:
 
 
 def views(html: str, model) -> dict[str, str]:
-    """The page's text as each extractor setting and the text step see it (the HTML without its
-    soft hyphens, as the extract step reads it; `with_soft_hyphens` the precise output before)."""
+    """The page's text as each extractor setting and the text step see it."""
     out = {}
-    clean = HTML_SOFT_HYPHENS.sub("", html)
-    for name, setting in [*SETTINGS.items(), ("with_soft_hyphens", SETTINGS["precision"])]:
-        if name == "with_soft_hyphens" and clean == html:
-            out[name] = out["precision"]
-            continue
-        document = trafilatura.bare_extraction(clean if name != "with_soft_hyphens" else html, deduplicate=False,
-                                               include_comments=False, include_tables=True, **setting)
+    for name, setting in SETTINGS.items():
+        document = trafilatura.bare_extraction(html, deduplicate=False, include_comments=False,
+                                               include_tables=True, **setting)
         out[name] = (document.text if document else "") or ""
-    dump = html_to_blocks(clean)
+    dump = html_to_blocks(html)
     out["text_step"] = strip_text_chrome(article_from_bytes(dump.encode(), "text/plain"), model=model).text
     return out
 
@@ -101,7 +94,7 @@ def main() -> None:
             for name in SETS for page in load_pages(name)}
     # a scheme: (fallback view, the view whose length judges the precise output, share); None: one view alone
     schemes: dict[str, tuple[str, str | None, float]] = {
-        name: (name, None, 0.0) for name in (*SETTINGS, "with_soft_hyphens", "text_step")}
+        name: (name, None, 0.0) for name in (*SETTINGS, "text_step")}
     for fallback in ("recall", "default", "text_step"):
         for judge in sorted({fallback, "text_step"}):
             for share in SHARES:

@@ -13,12 +13,10 @@ from lxml.etree import XPath
 
 from pipeline.capture.html_depth import Flattened, flatten_deep_html
 from pipeline.config import CleanConfig
-from pipeline.edits import apply_edits
 from pipeline.errors import RejectedInput
 from pipeline.record import Article, Edit
 from pipeline.steps import justext_stoplist
 from pipeline.steps.chrome import strip_text_chrome
-from pipeline.steps.soft_hyphens import soft_hyphen_edits
 
 STEP = "extract"
 EXTRACTOR = f"trafilatura {version('trafilatura')}"
@@ -129,18 +127,12 @@ def _bare_extraction(html: str, url: str) -> tuple[Document | None, Document | N
     return document, metadata if document else None, html, flattened
 
 
-def _without_soft_hyphens(html: str) -> tuple[str, list[Edit]]:
-    """`html` without soft hyphens (characters and references), and the edits that remove them."""
-    edits = soft_hyphen_edits(html, STEP, html=True)
-    return (apply_edits(html, edits) if edits else html), edits
-
-
 def _extract_html(article: Article, config: CleanConfig) -> Article:
     import trafilatura  # only for HTML: a text document does not pay for its import
 
-    if len(article.text.encode("utf-8", "surrogatepass")) > config.html_max_bytes:
+    html = article.text
+    if len(html.encode("utf-8", "surrogatepass")) > config.html_max_bytes:
         raise RejectedInput("too_large", f"HTML over the {config.html_max_bytes}-byte parse cap")
-    html, repairs = _without_soft_hyphens(article.text)
     try:
         with _time_limit(config.html_time_limit_s):
             document, found, parsed, flattened = _bare_extraction(html, article.source_uri)
@@ -158,14 +150,14 @@ def _extract_html(article: Article, config: CleanConfig) -> Article:
     if not text.strip():
         raise RejectedInput("no_text", "the HTML page has no visible text")
     metadata = {key: getattr(found, key, None) for key in _METADATA_FIELDS} if found else {}
-    convert = Edit(STEP, "convert", 0, len(article.text), "", "", f"HTML to main text by {how}")
+    convert = Edit(STEP, "convert", 0, len(html), "", "", f"HTML to main text by {how}")
     return article.with_metadata(
         title=metadata.get("title"),
         author=metadata.get("author"),
         published=metadata.get("date"),
         site_name=metadata.get("sitename"),
         canonical_url=metadata.get("url"),
-    ).with_text(text, [*repairs, convert], extracted_text=text)
+    ).with_text(text, [convert], extracted_text=text)
 
 
 def extract_main_text(article: Article, config: CleanConfig) -> Article:

@@ -5,7 +5,8 @@ the word for search, matching and word counts ("Wein\u00adkenner" is not "Weinke
 invisible characters stay: zero-width joiners and non-joiners and the directional marks are part of
 the spelling of Persian, Indic and right-to-left text and of emoji; a zero-width space marks a break
 between words, which its removal would join; the encoding step's ftfy pass already drops byte order
-marks. In HTML the hint is also written as a character reference (`&shy;`, `&#173;`, `&#xad;`)."""
+marks. The HTML path needs none of this: trafilatura drops every non-printable character from the
+text and metadata it extracts (soft hyphens, zero-width characters and joiners alike)."""
 
 from __future__ import annotations
 
@@ -17,18 +18,16 @@ from pipeline.record import Edit
 KIND = "repair"
 REASON = "soft hyphen (U+00AD): an invisible hyphenation hint that splits the word"
 SOFT_HYPHENS = re.compile("\u00ad+")
-HTML_SOFT_HYPHENS = re.compile(r"(?:\u00ad|&(?:shy|#0*173|#x0*ad);)+", re.IGNORECASE)
 
 
-def soft_hyphen_edits(text: str, step: str, made: Sequence[Edit] = (), html: bool = False) -> list[Edit]:
-    """One edit per run of soft hyphens in `text` (character references too when `html`), none
-    inside the spans of the edits already `made` to the same text (removed lines)."""
-    pattern = HTML_SOFT_HYPHENS if html else SOFT_HYPHENS
-    if not html and "\u00ad" not in text:
+def soft_hyphen_edits(text: str, step: str, made: Sequence[Edit] = ()) -> list[Edit]:
+    """One edit per run of soft hyphens in `text`, none inside the spans of the edits already
+    `made` to the same text (removed lines)."""
+    if "\u00ad" not in text:
         return []
     spans = sorted((edit.start, edit.end) for edit in made)
     edits, at = [], 0
-    for match in pattern.finditer(text):
+    for match in SOFT_HYPHENS.finditer(text):
         while at < len(spans) and spans[at][1] <= match.start():
             at += 1
         if at < len(spans) and spans[at][0] < match.end():
