@@ -5,9 +5,11 @@ Outputs, per set and per half of the sites (T tuning, H held-out; bench/chrome_s
 trafilatura as the extract step calls it (favor_precision), with default settings and with
 favor_recall; the text chrome step on a one-block-per-line dump of the HTML; and fallback schemes
 that keep the precise output unless it has fewer than a share of the words of another view (the
-recall or default output, or the text step's). A scheme earns its place in the extract step
-only if it beats trafilatura alone on every set; the text step's view must come from a model not
-trained on the held-out pages (--model, e.g. the trainer's --tune-model output).
+recall or default output, or the text step's) or fewer than a number of words; after each, the
+share of pages that take the fallback (a second extraction; a share of another view's words needs
+that view on every page). A scheme earns its place in the extract step only if it beats
+trafilatura alone on every set; the text step's view must come from a model not trained on the
+held-out pages (--model, e.g. the trainer's --tune-model output).
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ BLOCKS = frozenset((
 PARSER = lxml.html.HTMLParser(encoding="utf-8")
 SPACE = re.compile(r"[^\S\n]+")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in lxml text
-SHARES = (0.3, 0.5, 0.7, 0.9)
+SHARES = (0.1, 0.2, 0.3, 0.4, 0.5, 0.7, 0.9)
+MIN_WORDS = (25, 50, 100, 200, 400)  # a precise output shorter than this many words takes the fallback
 SETTINGS = {"precision": {"favor_precision": True}, "default": {}, "recall": {"favor_recall": True}}
 
 
@@ -69,11 +72,17 @@ def words(text: str) -> int:
     return len(text.split())
 
 
+def falls_back(seen: dict[str, str], judge: str | None, share: float) -> bool:
+    """Whether the precise output has fewer than `share` of the words of `judge` (no judge: fewer
+    than `share` words)."""
+    return words(seen["precision"]) < (share * words(seen[judge]) if judge else share)
+
+
 def choose(seen: dict[str, str], fallback: str, judge: str | None, share: float) -> str:
-    """The precise output, or `fallback` when it has fewer than `share` of the words of `judge`."""
-    if judge is None:
+    """The precise output, or `fallback` when `falls_back`; `fallback` alone when `share` is 0."""
+    if not share:
         return seen[fallback]
-    return seen[fallback] if words(seen["precision"]) < share * words(seen[judge]) else seen["precision"]
+    return seen[fallback] if falls_back(seen, judge, share) else seen["precision"]
 
 
 def main() -> None:
@@ -84,19 +93,23 @@ def main() -> None:
     seen = {(name, page.key): views(page.input("html").decode("utf-8", errors="replace"), model)
             for name in SETS for page in load_pages(name)}
     # a scheme: (fallback view, the view whose length judges the precise output, share); None: one view alone
-    schemes: dict[str, tuple[str, str | None, float]] = {name: (name, None, 0.0) for name in (*SETTINGS, "text_step")}
+    schemes: dict[str, tuple[str, str | None, float]] = {
+        name: (name, None, 0.0) for name in (*SETTINGS, "text_step")}
     for fallback in ("recall", "default", "text_step"):
         for judge in sorted({fallback, "text_step"}):
             for share in SHARES:
                 schemes[f"precision<{share}*{judge}->{fallback}"] = (fallback, judge, share)
+        for least in MIN_WORDS:
+            schemes[f"precision<{least}words->{fallback}"] = (fallback, None, least)
     for label, scheme in schemes.items():
-        cells = []
+        cells, taken = [], []
         for name in SETS:
             for held in (False, True):
-                counts = [page_counts(p, choose(seen[(name, p.key)], *scheme))
-                          for p in load_pages(name) if p.held_out == held]
+                pages = [p for p in load_pages(name) if p.held_out == held]
+                counts = [page_counts(p, choose(seen[(name, p.key)], *scheme)) for p in pages]
                 cells.append(f"{name[:5]}{'H' if held else 'T'} {corpus_f1(name, counts):.4f}")
-        print(f"{label:38}", *cells, flush=True)
+                taken += [bool(scheme[2]) and falls_back(seen[(name, p.key)], *scheme[1:]) for p in pages]
+        print(f"{label:38}", *cells, f"fallback {sum(taken) / len(taken):.3f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -103,3 +103,25 @@ def test_comments_and_teaser_headings_of_other_languages() -> None:
     assert patterns.first_teaser("Lesen Sie auch") == "teaser_block"
     assert patterns.first_teaser("Artículos relacionados") == "teaser_block"
     assert patterns.first_teaser("Antworten auf die wichtigsten Fragen") is None
+
+
+def test_comment_counters_and_reply_lines_in_several_languages() -> None:
+    for counter in ("11Comments. Click to view comments", "View comments (27)",
+                    "Keine Kommentare / Trackbacks", "Kommentare: 1", "3 commentaires", "12 comentarios"):
+        assert rule_of(counter) in ("comment_counter", "comment_form"), counter
+    for form in ("Reply", "Report abuse", "Leave a Comment Cancel reply", "Kommentar schreiben Antwort abbrechen",
+                 "Schreibe einen Kommentar", "Signaler un abus", "發表留言", "01/19 版主回覆：", "Antwort ↓",
+                 "Gib hier deinen Kommentar ein ..."):
+        assert rule_of(form) == "comment_form", form
+    for prose in ("He made no reply.", "The report was published on Monday.", "Kommentare sind willkommen, sagte er.",
+                  "Readers who disagree can leave a comment."):
+        assert rule_of(prose) is None, prose
+
+
+def test_chinese_and_japanese_comments_and_teaser_headings() -> None:
+    patterns = load_chrome_patterns()
+    for heading in ("留言列表 (42)", "網友評論", "コメント (3)", "發表留言"):
+        assert patterns.first_teaser(heading) == "comments", heading
+    for heading in ("您可能會有興趣的文章", "上一篇文章與下一篇文章", "相關文章", "相关阅读", "関連記事"):
+        assert patterns.first_teaser(heading) == "teaser_block", heading
+    assert patterns.first_teaser("留言") is None  # a site's guestbook tab above the article, not a thread

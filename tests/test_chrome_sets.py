@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 
 from bench.chrome_sets import SETS, Page, is_held_out_site, load_pages, site_of
-from bench.train_chrome import Dump, hash_of, site_folds, snippet_labels, token_labels
+from bench.train_chrome import Dump, hash_of, site_folds, snippet_labels, token_labels, trained
 from tests.chrome_lines import Line
 
 
@@ -52,3 +55,16 @@ def test_each_partition_deals_every_site_to_one_fold_and_partitions_differ() -> 
     assert dealt[0] != dealt[1] != dealt[2]
     by_hash = sorted({page.site for page in pages}, key=hash_of)
     assert dealt[0] == {site: i % 5 for i, site in enumerate(by_hash)}  # partition 0: the stored figures' folds
+
+
+def test_fixed_models_are_trained_once_then_read_back(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    dumps = []
+    for i in range(4):
+        x = rng.normal(size=300)
+        dumps.append(Dump(Page("extraction", f"k{i}", f"site{i}.example"), "textdump", "", [], {"a": x},
+                          (x > 0).astype(float), np.ones(300)))
+    stored = tmp_path / "models" / "fold0.json"
+    first = trained(dumps, False, 1, stored)
+    assert json.loads(stored.read_text()) == json.loads(json.dumps(first))
+    assert trained([], False, 1, stored) == json.loads(stored.read_text())  # no training: nothing to train on

@@ -18,6 +18,7 @@ from pipeline.edits import apply_edits
 from pipeline.record import Article, Edit
 from pipeline.steps.chrome_model import LineModel, body_scores, line_features, load_line_model, viterbi
 from pipeline.steps.chrome_patterns import ChromePatterns, load_chrome_patterns
+from pipeline.steps.soft_hyphens import soft_hyphen_edits
 
 STEP = "extract"
 KIND = "remove_chrome"
@@ -398,13 +399,18 @@ def chrome_features(text: str, patterns: ChromePatterns | None = None) -> tuple[
 def strip_text_chrome(
     article: Article, patterns: ChromePatterns | None = None, model: LineModel | None = None
 ) -> Article:
-    """Return `article` without the site chrome around and inside its main text; every removed
-    line is logged as a `remove_chrome` edit, and a title or byline found goes to metadata."""
+    """Return `article` without the site chrome around and inside its main text and without the
+    soft hyphens of the lines it keeps; every removed line is logged as a `remove_chrome` edit,
+    every run of soft hyphens as a `repair`, and a title or byline found goes to metadata."""
     lines = split_lines(article.text)
     classifier = _Classifier(lines, patterns or load_chrome_patterns())
     classifier.run(model or load_line_model())
     if not any(i not in classifier.reasons for i, line in enumerate(lines) if line.text):
-        return article  # never empty a page: chrome everywhere means the classifier is wrong
-    edits = _edits(article.text, lines, _blank_reasons(lines, classifier.reasons))
-    text = apply_edits(article.text, edits)
-    return article.with_metadata(title=classifier.title, author=classifier.author).with_text(text, edits)
+        classifier = None  # never empty a page: chrome everywhere means the classifier is wrong
+    removed = _edits(article.text, lines, _blank_reasons(lines, classifier.reasons)) if classifier else []
+    edits = sorted([*removed, *soft_hyphen_edits(article.text, STEP, removed)], key=lambda edit: edit.start)
+    if not edits:
+        return article
+    if classifier:
+        article = article.with_metadata(title=classifier.title, author=classifier.author)
+    return article.with_text(apply_edits(article.text, edits), edits)
