@@ -39,7 +39,7 @@ def site_half(site: str) -> int:
 SHORT_TEXT_DETECTORS: dict[str, Callable[[str], str]] = {
     "langdetect": lambda text: language._langdetect(text, CONFIG.language_seed)[0],
     "py3langid": lambda text: language._py3langid(text)[0],
-    "pipeline": lambda text: language._document(text, CONFIG)[0],
+    "pipeline": lambda text: language._document(text, CONFIG)[0][0],
 }
 
 
@@ -65,7 +65,7 @@ def paragraph_accuracy(every: int = 1) -> tuple[float, float, int]:
     """(former rule, pipeline rule, paragraphs) accuracy over the labelled paragraphs."""
     former = current = total = 0
     for body, paragraphs, label in labelled_paragraphs(every):
-        document, _, confidence, _, _ = language._document(body, CONFIG)
+        (document, _, confidence, _, _), _ = language._document(body, CONFIG)
         for index, paragraph in enumerate(paragraphs):
             former += language._langdetect(paragraph, CONFIG.language_seed)[0] == label
             current += language._paragraph(index, paragraph, document, confidence, CONFIG).language == label

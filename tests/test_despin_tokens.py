@@ -2,7 +2,7 @@
 
 import random
 
-from pipeline.despin.tokens import _Cover, protected_spans, runs
+from pipeline.despin.tokens import _CODE_LINE, _QUOTED, _URL, _Cover, protected_spans, runs
 
 
 def test_span_overlap_is_the_scan_over_every_span():
@@ -25,3 +25,16 @@ def test_words_in_quotations_urls_and_code_are_protected():
     assert not words["example"].editable and not words["example"].quoted  # a URL
     assert not words["compute"].editable and not words["compute"].quoted  # a code line
     assert words["quickly"].editable and words["left"].editable
+
+
+def test_protected_spans_are_every_match_of_the_patterns():
+    """The patterns run only where the cheap pass says a match can be: on texts made of the pieces
+    each branch needs, the spans are still those of scanning the whole text with each pattern."""
+    pieces = ["a", "B", "é", "_", "-", " ", "\n", "\n\n", "    ", "\t", "\u00a0", "\u2028", "\x0c",
+              "x.com", "b.org!", "www.", "http://", "@", ".", "/", '"', "“", "”",
+              "(", ")", "()", "=", " = ", "<", ";", "{", "}", "`"]
+    generator = random.Random(11)
+    for _ in range(20000):
+        text = "".join(generator.choice(pieces) for _ in range(generator.randint(0, 40)))
+        expected = [m.span() for pattern in (_QUOTED, _URL, _CODE_LINE) for m in pattern.finditer(text)]
+        assert protected_spans(text) == expected, text

@@ -70,3 +70,8 @@ def test_benchmark_pages_match_the_full_pass():
         text = gzip.decompress(page.read_bytes()).decode("utf-8", "replace")
         assert encoding.has_mojibake(text) == is_bad(text), page.name
         assert encoding._explained_fix(text) == ftfy.fix_and_explain(text, config=encoding._FTFY), page.name
+
+
+def test_the_full_pass_gives_ftfy_its_own_mojibake_test_back():
+    assert encoding._explained_fix("sÃ³ " * 100) == ftfy.fix_and_explain("sÃ³ " * 100, config=encoding._FTFY)
+    assert ftfy.is_bad is is_bad

@@ -136,3 +136,24 @@ def test_feature_counts_are_py3langids_own_for_the_text_and_its_first_half():
             assert (whole == identifier.instance2fv(text)).all(), text
             assert (first == identifier.instance2fv(text[:cut])).all(), (text, cut)
             assert (_feature_counts(text)[0] == whole).all()
+
+
+def test_paragraph_features_from_the_documents_walk_are_py3langids_own():
+    """Each paragraph's features, taken in the walk of the whole text, equal py3langid's of the
+    paragraph alone, wherever the paragraph and the cut fall."""
+    from pipeline.steps.language import _feature_counts, _identifier, paragraph_spans
+
+    identifier = _identifier()
+    texts = [MIXED, "é\n\ud800x\r\n  ab\u2028c\x1cdé  ", *AMBIGUOUS]
+    texts += [body for body, _, _ in labelled_paragraphs(every=20)]
+    texts += ["\n".join(texts), "\n ".join(texts), " \u00a0\n\t".join(texts)]  # features may cross into a line
+    for text in texts:
+        spans = paragraph_spans(text)
+        assert [text[start:end] for start, end in spans] == [line.strip() for line in text.splitlines() if line.strip()]
+        for cut in (0, len(text) // 2, len(text)):
+            whole, first, *vectors = _feature_counts(text, cut, spans)
+            assert (whole == identifier.instance2fv(text)).all() and (first == identifier.instance2fv(text[:cut])).all()
+            assert len(vectors) == len(spans)
+            for (start, end), vector in zip(spans, vectors, strict=True):
+                assert vector.dtype == whole.dtype
+                assert (vector == identifier.instance2fv(text[start:end])).all(), (text, start, end)

@@ -34,7 +34,8 @@ def shingles(text: str) -> set[str]:
     tokens = words(text)
     if len(tokens) <= SHINGLE_WORDS:
         return {" ".join(tokens)} if tokens else set()
-    return {" ".join(tokens[i : i + SHINGLE_WORDS]) for i in range(len(tokens) - SHINGLE_WORDS + 1)}
+    # the shingle starting at each word: the word and the next ones, the later word lists running short
+    return set(map(" ".join, zip(*(tokens[i:] for i in range(SHINGLE_WORDS)), strict=False)))
 
 
 def jaccard(a: set[str], b: set[str]) -> float:
@@ -49,7 +50,8 @@ def signature(text: str) -> tuple[int, ...]:
     if not grams:
         return ()
     a, b = _permutations()
-    digests = b"".join(hashlib.sha1(g.encode("utf-8")).digest()[:4] for g in grams)
+    sha1 = hashlib.sha1
+    digests = b"".join([sha1(g.encode()).digest()[:4] for g in grams])
     hashed = _fmix32(np.frombuffer(digests, dtype="<u4").astype(np.uint32)).reshape(-1, 1)
     return tuple(int(v) for v in (hashed * a + b).min(axis=0))
 

@@ -15,6 +15,13 @@ _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+|\S+\.(?:com|org|net|gov|
 _CODE_LINE = re.compile(r"^.*(?:[{};]\s*$|`|\w\(\)|\s[=<>]=?\s|^\s{4,}\S).*$", re.MULTILINE)
 _PRONOUN_I = re.compile(r"I(?:['’](?:m|ve|d|ll))?")  # capitalised everywhere, yet not a name
 _QUOTED = re.compile(r"“[^“”\n]{1,600}”|\"[^\"\n]{1,600}\"")
+# Where a match of those two can be, found in one cheap pass so that the patterns themselves, which
+# try every branch at every character, run only there: a URL match lies inside one stretch of
+# non-space characters holding "@", "http(s)://", "www." or a listed domain ending; a code line's
+# match starts at a line that begins with a space, holds one of {};`(=<> or precedes a line
+# starting with =, < or > (the pattern's \s may be the line break).
+_URL_STRETCH = re.compile(r"(?<!\S)\S*?(?:@|https?://|www\.|\.(?:com|org|net|gov|io))\S*")
+_CODE_LINE_START = re.compile(r"^(?=\s|[^\n]*?(?:[{};`(=<>]|\n[=<>]))", re.MULTILINE)
 
 
 class Word(NamedTuple):
@@ -31,14 +38,27 @@ class Word(NamedTuple):
     quoted: bool = False  # inside a quotation only (otherwise editable): a learned phrase may cross it
 
 
+_new_word = tuple.__new__  # a Word without the call to its Python-level __new__
+_NOWHERE = float("inf")
+
+
 def word_key(text: str) -> str:
     """The lookup form of a word or phrase: lower case, straight apostrophes."""
     return text.lower().replace("’", "'")
 
 
 def protected_spans(text: str) -> list[tuple[int, int]]:
-    """Quotations, URLs, e-mail addresses and code-like lines."""
-    return [m.span() for pattern in (_QUOTED, _URL, _CODE_LINE) for m in pattern.finditer(text)]
+    """Quotations, URLs, e-mail addresses and code-like lines: the matches of `_QUOTED`, `_URL` and
+    `_CODE_LINE`, as `finditer` finds them."""
+    spans = quotations(text)
+    for stretch in _URL_STRETCH.finditer(text):
+        spans += [m.span() for m in _URL.finditer(text, *stretch.span())]
+    searched_to = 0
+    for line in _CODE_LINE_START.finditer(text):
+        if line.start() >= searched_to and (found := _CODE_LINE.match(text, line.start())):
+            spans.append(found.span())
+            searched_to = found.end()
+    return spans
 
 
 def quotations(text: str) -> list[tuple[int, int]]:
@@ -58,33 +78,49 @@ class _Cover:
             else:
                 starts.append(a)
                 ends.append(b)
-        self._starts, self._ends = starts, ends
+        self.starts, self.ends = starts, ends
 
     def overlaps(self, start: int, end: int) -> bool:
         """Whether some span has a < end and start < b."""
-        index = bisect_left(self._starts, end) - 1
-        return index >= 0 and self._ends[index] > start
+        index = bisect_left(self.starts, end) - 1
+        return index >= 0 and self.ends[index] > start
 
 
 def runs(text: str) -> list[list[Word]]:
-    """The words of `text` in runs separated by punctuation or line breaks."""
+    """The words of `text` in runs separated by punctuation or line breaks (one pass, the checks
+    of each word inlined: this is a large share of despin's time)."""
     spans = protected_spans(text)
     quotes = set(quotations(text))
     protected = _Cover(spans)
     unquoted = _Cover([s for s in spans if s not in quotes])  # URLs and code: no phrase may cross them
-    joined, stop, sentence_end = _JOINER.fullmatch, _STOP.search, _SENTENCE_END.search
+    joined, stop, sentence_end, pronoun = _JOINER.fullmatch, _STOP.search, _SENTENCE_END.search, _PRONOUN_I.fullmatch
+    # the protected interval the word may overlap: the first one that ends after the word starts
+    span_starts, span_ends = [*protected.starts, _NOWHERE], [*protected.ends, _NOWHERE]
+    next_span, span_start, span_end = 0, span_starts[0], span_ends[0]
     result: list[list[Word]] = []
     current: list[Word] = []
     previous_end = 0
     for match in _WORD.finditer(text):
         start, end = match.span()
-        if current and not joined(text, previous_end, start):
-            result.append(current)
-            current = []
-        # a sentence ends only at a stop between the two words: most words need no look-behind
-        at_start = start == 0 or (stop(text, previous_end, start) is not None
-                                  and sentence_end(text[max(0, start - 6) : start]) is not None)
-        current.append(_word(match.group(), start, end, at_start, protected, unquoted))
+        token = match.group()
+        if current and (text[previous_end:start] == " " or joined(text, previous_end, start)):
+            at_start = False  # only spaces since the last word: no sentence ends there
+        else:
+            if current:
+                result.append(current)
+                current = []
+            # a sentence ends only at a stop between the two words: most words need no look-behind
+            at_start = start == 0 or (stop(text, previous_end, start) is not None
+                                      and sentence_end(text[max(0, start - 6) : start]) is not None)
+        while span_end <= start:
+            next_span += 1
+            span_start, span_end = span_starts[next_span], span_ends[next_span]
+        covered = span_start < end
+        initial = token[0]
+        plain = initial.isalpha() and not (
+            (initial.isupper() and not at_start and not pronoun(token)) or (len(token) > 1 and token.isupper()))
+        current.append(_new_word(Word, (start, end, token, token.lower().replace("’", "'"), plain and not covered,
+                                        at_start, plain and covered and not unquoted.overlaps(start, end))))
         previous_end = end
     if current:
         result.append(current)
@@ -95,14 +131,3 @@ def run_keys(text: str) -> list[list[str]]:
     """The lookup keys of the words of `runs(text)`, run by run, without judging which words a repair may
     replace: what counting needs, at a fraction of the cost."""
     return [match.group().lower().replace("’", "'").split() for match in _RUN.finditer(text)]
-
-
-def _word(token: str, start: int, end: int, at_start: bool, protected_cover: _Cover, unquoted: _Cover) -> Word:
-    initial = token[0]
-    capitalised = initial.isupper() and not at_start and not _PRONOUN_I.fullmatch(token)
-    acronym = len(token) > 1 and token.isupper()
-    protected = protected_cover.overlaps(start, end)
-    plain = initial.isalpha() and not (capitalised or acronym)
-    editable = plain and not protected
-    quoted = plain and protected and not unquoted.overlaps(start, end)
-    return Word(start, end, token, token.lower().replace("’", "'"), editable, at_start, quoted)

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import cache
 from importlib.metadata import version
+from itertools import pairwise
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
@@ -163,23 +164,59 @@ def _walk(data: bytes, indexes: list[int], state: int = 0) -> int:
     return state
 
 
-def _feature_counts(text: str, cut: int | None = None) -> list[np.ndarray]:
-    """py3langid's feature vector of `text` (`LanguageIdentifier.instance2fv`, equal to it), and
-    with `cut` also that of `text[:cut]`, taken on the way in the same pass."""
+def _enter(data: bytes, state: int, own: int, indexes: list[int], own_indexes: list[int]
+           ) -> tuple[int, int, int | None]:
+    """Run the automaton over `data` from the document's `state` and from a part's `own` state side
+    by side, adding what each counts to its list, until the two meet, after which the document's
+    walk counts what the part's would: (bytes walked, state, own state or None once met)."""
+    nextmove, output = _tokenizer()
+    for walked, byte in enumerate(data, 1):
+        state, own = nextmove[(state << 8) + byte], nextmove[(own << 8) + byte]
+        if state in output:
+            indexes.extend(output[state])
+        if own in output:
+            own_indexes.extend(output[own])
+        if state == own:
+            return walked, state, None
+    return len(data), state, own
+
+
+def _feature_counts(text: str, cut: int | None = None, parts: Sequence[tuple[int, int]] = ()) -> list[np.ndarray]:
+    """py3langid's feature vector of `text` (`LanguageIdentifier.instance2fv`, equal to it); with
+    `cut` also that of `text[:cut]`, and then that of each of `parts` (character spans of `text`, in
+    order, not overlapping), all from one walk of the automaton: a part's walk from the start state
+    soon meets the document's, and from there counts the same features."""
     identifier = _identifier()
-    data = text.encode("utf8", errors="surrogatepass")
-    cut_at = len(data) if cut is None else len(text[:cut].encode("utf8", errors="surrogatepass"))
+    points = sorted({0, len(text), *(() if cut is None else (cut,)), *(point for part in parts for point in part)})
+    opening = {start: number for number, (start, _) in enumerate(parts)}
+    closing = {end: number for number, (_, end) in enumerate(parts)}
     indexes: list[int] = []
-    state = _walk(data[:cut_at], indexes)
-    ends = [len(indexes)]
-    if cut is not None:
-        _walk(data[cut_at:], indexes, state)
-        ends.insert(0, len(indexes))
+    own_indexes: list[list[int]] = [[] for _ in parts]
+    met = [0] * len(parts)  # len(indexes) when the part's walk met the document's
+    ends = [0] * len(parts)
+    cut_end: int | None = None
+    state, own, part = 0, None, 0
+    for start, end in pairwise(points):
+        if start == cut:
+            cut_end = len(indexes)
+        if start in opening:
+            part, own = opening[start], 0
+        data = text[start:end].encode("utf8", errors="surrogatepass")
+        if own is not None:
+            walked, state, own = _enter(data, state, own, indexes, own_indexes[part])
+            data = data[walked:]
+            met[part] = len(indexes)
+        state = _walk(data, indexes, state)
+        if end in closing:
+            ends[closing[end]], own = len(indexes), None
+    counted = [indexes] if cut is None else [indexes, indexes[: len(indexes) if cut_end is None else cut_end]]
+    counted += [own_indexes[n] + indexes[met[n] : ends[n]] for n in range(len(parts))]
+    spans = [(0, len(text))] + ([] if cut is None else [(0, cut)]) + list(parts)
     vectors = []
-    for end in ends:
-        counts = np.bincount(indexes[:end], minlength=identifier.nb_numfeats)
+    for features, (start, end) in zip(counted, spans, strict=True):
+        counts = np.bincount(features, minlength=identifier.nb_numfeats)
         if counts.max(initial=0) > np.iinfo(DATATYPE).max:  # let py3langid decide what overflows
-            counts = identifier.instance2fv(data if end == len(indexes) else data[:cut_at])
+            counts = identifier.instance2fv(text[start:end].encode("utf8", errors="surrogatepass"))
         vectors.append(counts.astype(DATATYPE))
     return vectors
 
@@ -196,46 +233,65 @@ def _py3langid(text: str) -> tuple[str, float]:
     return _classify(_feature_counts(text)[0])
 
 
-def _confident_py3langid(text: str, config: CleanConfig) -> tuple[str, float] | None:
-    """py3langid's answer for a long text when confident and its first half agrees, else None."""
+def _confident_py3langid(text: str, config: CleanConfig, parts: Sequence[tuple[int, int]] = ()
+                         ) -> tuple[tuple[str, float] | None, list[np.ndarray] | None]:
+    """py3langid's answer for a long text when confident and its first half agrees, else None; and
+    the feature vectors of `parts` (character spans of `text`) from the same walk, None when the text
+    is too short to be walked here."""
     stripped = text.strip()
     if len(stripped) < config.document_fast_min_chars:
-        return None
-    whole, first_half = _feature_counts(stripped, len(stripped) // 2)
+        return None, None
+    lead = len(text) - len(text.lstrip())
+    whole, first_half, *vectors = _feature_counts(stripped, len(stripped) // 2,
+                                                  [(start - lead, end - lead) for start, end in parts])
     language, confidence = _classify(whole)
-    if confidence < config.document_fast_confidence:
-        return None
-    if _classify(first_half)[0] != language:
-        return None
-    return language, confidence
+    if confidence < config.document_fast_confidence or _classify(first_half)[0] != language:
+        return None, vectors
+    return (language, confidence), vectors
 
 
-def _document(text: str, config: CleanConfig) -> tuple[str, str | None, float, str | None, str]:
-    """(language, raw code, confidence, reason when undetermined, detector) of the whole text."""
-    fast = _confident_py3langid(text, config)
+def _document(text: str, config: CleanConfig, parts: Sequence[tuple[int, int]] = ()
+              ) -> tuple[tuple[str, str | None, float, str | None, str], list[np.ndarray] | None]:
+    """(language, raw code, confidence, reason when undetermined, detector) of the whole text, and
+    py3langid's feature vectors of `parts` when its walk of the text took them (`_confident_py3langid`)."""
+    fast, vectors = _confident_py3langid(text, config, parts)
     if fast:
-        return fast[0], fast[0], fast[1], None, BY_PY3LANGID
+        return (fast[0], fast[0], fast[1], None, BY_PY3LANGID), vectors
     language, raw, confidence, reason, probabilities = _langdetect(text, config.language_seed)
     if language == UNDETERMINED or len(text.strip()) >= config.short_text_chars:
-        return language, raw, confidence, reason, BY_LANGDETECT
+        return (language, raw, confidence, reason, BY_LANGDETECT), vectors
     # Short text: the language with the highest summed probability of the two detectors.
     for code, probability in _identifier().rank(text):
         probabilities[code] += float(probability)
     combined, total = max(probabilities.items(), key=lambda item: (item[1], item[0]))
     if combined == language:
-        return language, raw, confidence, reason, BY_LANGDETECT
-    return combined, combined, round(total / 2, 4), None, BY_LANGDETECT
+        return (language, raw, confidence, reason, BY_LANGDETECT), vectors
+    return (combined, combined, round(total / 2, 4), None, BY_LANGDETECT), vectors
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Where the text's paragraphs are: the (start, end) of each of `paragraphs(text)`."""
+    spans = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        if stripped := line.strip():
+            start = offset + len(line) - len(line.lstrip())
+            spans.append((start, start + len(stripped)))
+        offset += len(line)
+    return spans
 
 
 def paragraphs(text: str) -> list[str]:
-    """The text's paragraphs: its non-blank lines, in order."""
-    return [line.strip() for line in text.splitlines() if line.strip()]
+    """The text's paragraphs: its non-blank lines, stripped, in order."""
+    return [text[start:end] for start, end in paragraph_spans(text)]
 
 
-def _paragraph(index: int, text: str, document: str, confidence: float, config: CleanConfig) -> ParagraphLanguage:
+def _paragraph(index: int, text: str, document: str, confidence: float, config: CleanConfig,
+               features: np.ndarray | None = None) -> ParagraphLanguage:
+    """The paragraph's language; `features` are py3langid's of `text` when already counted."""
     if len(text) < config.min_paragraph_chars:
         return ParagraphLanguage(index, document, confidence, BY_DOCUMENT)
-    fast, fast_confidence = _py3langid(text)
+    fast, fast_confidence = _py3langid(text) if features is None else _classify(features)
     if fast == document:
         return ParagraphLanguage(index, fast, fast_confidence, BY_PY3LANGID)
     language, _, slow_confidence, _, _ = _langdetect(text, config.language_seed)
@@ -255,11 +311,16 @@ def detector_record(seed: int, per_paragraph: tuple[ParagraphLanguage, ...], doc
 
 
 def detect_language(article: Article, config: CleanConfig) -> Article:
-    """Return `article` with its language and the language of each paragraph."""
-    language, raw, confidence, reason, document_by = _document(article.text, config)
+    """Return `article` with its language and the language of each paragraph (py3langid's features
+    of the paragraphs long enough for it are counted in its walk of the whole text)."""
+    text = article.text
+    spans = paragraph_spans(text)
+    long = [(start, end) for start, end in spans if end - start >= config.min_paragraph_chars]
+    (language, raw, confidence, reason, document_by), vectors = _document(text, config, long)
+    features = dict(zip(long, vectors, strict=True)) if vectors is not None else {}
     per_paragraph = tuple(
-        _paragraph(index, paragraph, language, confidence, config)
-        for index, paragraph in enumerate(paragraphs(article.text))
+        _paragraph(index, text[start:end], language, confidence, config, features.get((start, end)))
+        for index, (start, end) in enumerate(spans)
     )
     return article.replace(
         language=language,
