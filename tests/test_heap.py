@@ -1,7 +1,11 @@
 """Memory a document freed goes back to the system after each document in a worker."""
 
+import subprocess
+import sys
+
 import psutil
 import pytest
+from conftest import REPO
 
 from pipeline.despin.language_model import _CACHE_LIMIT, LanguageModel, base_counts
 from pipeline.heap import _malloc_trim, arrow_on_system_heap, release_free_memory
@@ -39,3 +43,24 @@ def test_arrow_buffers_a_parent_freed_go_back_to_the_system():
     release_free_memory()
     assert pa.default_memory_pool().backend_name == "system"
     assert before - process.memory_info().rss > 100 * 2**20
+
+
+def _pandas_after_staging_and_reading(skip_pandas: bool) -> list[str]:
+    """In a new process: build and write a table from Python rows, import pyarrow.dataset, then turn
+    the table into a DataFrame; whether pandas was imported before and after that."""
+    code = (
+        "import sys\nimport pyarrow as pa\nimport pyarrow.parquet as pq\n"
+        "from pipeline.heap import arrow_without_pandas\n"
+        f"if {skip_pandas}: arrow_without_pandas()\n"
+        "table = pa.Table.from_pylist([{'text': 'x', 'n': 1}])\n"
+        "pq.write_table(table, pa.BufferOutputStream())\nimport pyarrow.dataset\n"
+        "before = 'pandas' in sys.modules\nframe = table.to_pandas()\n"
+        "print(before, 'pandas' in sys.modules, frame['text'].tolist(), pa.array(frame['n']).to_pylist())"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    return result.stdout.strip().split(maxsplit=2)
+
+
+def test_a_parents_pyarrow_stages_and_reads_without_importing_pandas():
+    assert _pandas_after_staging_and_reading(skip_pandas=True) == ["False", "True", "['x'] [1]"]
+    assert _pandas_after_staging_and_reading(skip_pandas=False)[0] == "True"  # pyarrow alone imports it
