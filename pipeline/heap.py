@@ -31,6 +31,8 @@ def release_free_memory() -> None:
 def arrow_on_system_heap() -> None:
     """Have pyarrow allocate from the C heap instead of its bundled mimalloc, which keeps the pages it
     freed: a run's parent then hands its Parquet and Arrow buffers back with `release_free_memory`.
+    Importing `pipeline` has Arrow's C++ code do the same (`ARROW_DEFAULT_MEMORY_POOL`) when it
+    comes before pyarrow's import; this covers pyarrow's own buffers when it did not.
     pyarrow is imported here, by the parent only: a cleaning worker imports this module without it."""
     import pyarrow as pa
 

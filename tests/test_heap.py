@@ -1,5 +1,6 @@
 """Memory a document freed goes back to the system after each document in a worker."""
 
+import os
 import subprocess
 import sys
 
@@ -64,3 +65,23 @@ def _pandas_after_staging_and_reading(skip_pandas: bool) -> list[str]:
 def test_a_parents_pyarrow_stages_and_reads_without_importing_pandas():
     assert _pandas_after_staging_and_reading(skip_pandas=True) == ["False", "True", "['x'] [1]"]
     assert _pandas_after_staging_and_reading(skip_pandas=False)[0] == "True"  # pyarrow alone imports it
+
+
+def _mimalloc_bytes_after_writing_parquet(first: str) -> int:
+    """In a new process importing `first` (pyarrow or pipeline) first: the most pyarrow's bundled
+    mimalloc held while a table was written as zstd Parquet."""
+    code = (
+        f"import {first}\nimport pipeline\nimport pyarrow as pa\nimport pyarrow.parquet as pq\n"
+        "table = pa.table({'text': [('word %d ' % n) * 2000 for n in range(200)]})\n"
+        "pq.write_table(table, pa.BufferOutputStream(), compression='zstd')\n"
+        "print(pa.mimalloc_memory_pool().max_memory())"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True,
+                            check=True)
+    return int(result.stdout)
+
+
+def test_arrows_own_allocations_are_on_the_c_heap_once_pipeline_is_imported():
+    assert _mimalloc_bytes_after_writing_parquet("pipeline") == 0
+    assert _mimalloc_bytes_after_writing_parquet("pyarrow") > 2**20  # pyarrow first: its mimalloc
