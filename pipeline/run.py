@@ -50,12 +50,10 @@ def worker_pool(workers: int) -> Iterator[Executor | None]:
     if workers <= 1:
         yield None
         return
-    # forkserver: the parent holds Rust (deltalake) threads, which fork must not copy. The server
-    # preloads nothing (not even __main__), so workers import the cleaning flow alone: no Delta or
-    # Airflow code.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([])
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    # spawn: the parent holds Rust (deltalake) threads, which fork must not copy. Each worker is a new
+    # interpreter that imports the cleaning flow alone (no Delta or Airflow code), as a forkserver's
+    # children would, without a forkserver process held beside them for the whole run.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         yield pool
 
 
