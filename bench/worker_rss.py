@@ -35,7 +35,8 @@ def main() -> None:
     import numpy  # noqa: F401
 
     report("numpy")
-    from pipeline.clean import clean_in_worker
+    import pipeline.clean  # noqa: F401
+    from pipeline.worker import clean_in_worker
 
     report("import pipeline.clean")
     from pipeline.steps import language

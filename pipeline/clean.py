@@ -1,20 +1,19 @@
 """One document, top to bottom: decode → repair encoding → extract → despin → language → signature.
 
-`clean_capture` is what a cleaning worker runs on each capture; it returns one typed result,
-`Cleaned` (the Article, made an `articles` row by `pipeline.archive.rows.article_row`) or
-`Rejected` (a reason and detail, made a `rejects` row by `reject_row`). Nothing here imports the
-archive's Delta code, so workers stay small."""
+`clean_capture` is what a cleaning worker runs on each capture (through `pipeline.worker`); it
+returns one typed result of `pipeline.outcome`, `Cleaned` (the Article, made an `articles` row by
+`pipeline.archive.rows.article_row`) or `Rejected` (a reason and detail, made a `rejects` row by
+`reject_row`). Nothing here imports the archive's Delta code, so workers stay small."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from pipeline.capture.capture import Capture
 from pipeline.capture.decode import decode, gunzip_bounded
 from pipeline.config import CleanConfig
-from pipeline.errors import RejectedInput, RejectReason
-from pipeline.heap import release_free_memory
+from pipeline.errors import RejectedInput
+from pipeline.outcome import Cleaned, Rejected
 from pipeline.record import Article
 from pipeline.steps.despin import despin
 from pipeline.steps.encoding import repair_encoding
@@ -31,21 +30,6 @@ STEPS: dict[str, Callable[[Article, CleanConfig], Article]] = {
     "language": detect_language,
     "signature": sign,
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Cleaned:
-    """A capture that came through every step."""
-
-    article: Article
-
-
-@dataclass(frozen=True, slots=True)
-class Rejected:
-    """A capture that could not be cleaned, and why (the `rejects` row's reason and message)."""
-
-    reason: RejectReason
-    detail: str
 
 
 def to_article(capture: Capture, config: CleanConfig) -> Article:
@@ -97,11 +81,3 @@ def clean_capture(capture: Capture, config: CleanConfig) -> Cleaned | Rejected:
     if not article.text.strip():
         return Rejected("no_text", "nothing is left after cleaning")
     return Cleaned(article)
-
-
-def clean_in_worker(capture: Capture, config: CleanConfig) -> Cleaned | Rejected:
-    """`clean_capture` in a long-lived pool worker, which then hands the heap memory the document
-    freed back to the system (`pipeline.heap`)."""
-    result = clean_capture(capture, config)
-    release_free_memory()
-    return result

@@ -20,12 +20,13 @@ from pipeline.archive.rows import article_row, reject_row
 from pipeline.archive.staging import is_staged, stage_batch
 from pipeline.capture.capture import Capture
 from pipeline.capture.warc import RawWriter, raw_writer
-from pipeline.clean import Cleaned, Rejected, clean_capture, clean_in_worker
 from pipeline.config import RunConfig
 from pipeline.despin.archive_lm import local_copy, pin_run_model
-from pipeline.heap import arrow_on_system_heap, release_free_memory
+from pipeline.heap import arrow_on_system_heap, arrow_without_pandas, release_free_memory
+from pipeline.outcome import Cleaned, Rejected
 from pipeline.report import write_run_report
 from pipeline.sources import capture_sources, configure_for, expand_sources, needs_fetcher, open_fetcher
+from pipeline.worker import clean_in_worker
 
 Clock = Callable[[], datetime]
 IN_FLIGHT_PER_WORKER = 2  # captures handed to the cleaning pool per worker, beyond the one awaited
@@ -49,12 +50,10 @@ def worker_pool(workers: int) -> Iterator[Executor | None]:
     if workers <= 1:
         yield None
         return
-    # forkserver: the parent holds Rust (deltalake) threads, which fork must not copy. The server
-    # preloads nothing (not even __main__), so workers import the cleaning flow alone: no Delta or
-    # Airflow code.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([])
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    # spawn: the parent holds Rust (deltalake) threads, which fork must not copy. Each worker is a new
+    # interpreter that imports the cleaning flow alone (no Delta or Airflow code), as a forkserver's
+    # children would, without a forkserver process held beside them for the whole run.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         yield pool
 
 
@@ -72,6 +71,7 @@ def stage_inputs(
     if is_staged(root, config.run_id, batch):
         return False
     arrow_on_system_heap()
+    arrow_without_pandas()
     config = with_run_model(config)
     raw_name = f"{safe_name(config.run_id)}/{batch}-{uuid.uuid4().hex[:8]}"
     with ExitStack() as stack:
@@ -99,6 +99,7 @@ def stage_captures(
     if is_staged(root, config.run_id, batch):
         return False
     arrow_on_system_heap()
+    arrow_without_pandas()
     articles, rejects = _rows(captures, with_run_model(config), pool, on_document)
     stage_batch(root, config.run_id, batch, articles, rejects)
     return True
@@ -123,8 +124,11 @@ def _cleaned(
     captures: Iterable[Capture], config: RunConfig, pool: Executor | None
 ) -> Iterator[tuple[Capture, Cleaned | Rejected]]:
     """Each capture with what cleaning made of it, in order. A pool gets at most two captures per
-    worker ahead of the one awaited (`Executor.map` would take the whole batch at once)."""
+    worker ahead of the one awaited (`Executor.map` would take the whole batch at once). Only
+    without a pool does this process import the cleaning steps (`pipeline.worker`)."""
     if pool is None:
+        from pipeline.clean import clean_capture
+
         yield from ((capture, clean_capture(capture, config.clean)) for capture in captures)
         return
     pending: deque[tuple[Capture, Future[Cleaned | Rejected]]] = deque()
@@ -161,6 +165,7 @@ def batches(inputs: Sequence[str], size: int) -> Iterator[tuple[str, list[str]]]
 def commit(config: RunConfig, started_at: datetime, clock: Clock = utc_now) -> RunSummary:
     """Commit every staged batch of the run as one archive version."""
     arrow_on_system_heap()
+    arrow_without_pandas()
     meta = RunMetadata(
         run_id=config.run_id,
         started_at=started_at,

@@ -7,8 +7,9 @@ from conftest import SEEDS
 
 from pipeline.capture.capture import Capture
 from pipeline.capture.html_depth import PARSER_DEPTH_LIMIT, exceeds_parser_depth, flatten_deep_html
-from pipeline.clean import Cleaned, clean_capture
+from pipeline.clean import clean_capture
 from pipeline.config import CleanConfig
+from pipeline.outcome import Cleaned
 from tests.site_server import SITE
 
 PARAGRAPH = "The council approved the budget for the new bridge after a long debate on Monday night. " * 12

@@ -1,15 +1,18 @@
 """A run over the seeds, end to end: provenance, idempotency, versions and sightings."""
 
+import ast
 import gzip
 import hashlib
+import json
 import shutil
+import subprocess
 import sys
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pyarrow.compute as pc
-from conftest import SEEDS
+from conftest import REPO, SEEDS
 from warcio.archiveiterator import ArchiveIterator
 
 from pipeline import __version__
@@ -170,3 +173,23 @@ def test_a_batch_hands_the_cleaning_pool_a_few_pages_at_a_time(tmp_path: Path):
         assert stage_captures(captures(), "00000", config, pool, on_document=lambda: ahead.append(len(pulled)))
     assert len(ahead) == len(inputs)
     assert max(seen - done for done, seen in enumerate(ahead, start=1)) <= IN_FLIGHT_PER_WORKER * 2
+
+
+def _modules_of_a_run_parent(archive: Path, workers: int) -> set[str]:
+    """Which of the cleaning steps' modules and pandas a new `run --workers N` process has at its end."""
+    code = (
+        "import sys\nfrom pipeline.cli import main\n"
+        f"main(['run', {str(SEEDS)!r}, '--archive', {str(archive)!r}, '--workers', '{workers}', '--json'])\n"
+        "print(sorted(set(sys.modules) & {'pipeline.clean', 'pipeline.steps.extract', 'pipeline.steps.language', "
+        "'ftfy', 'langdetect', 'pandas'}))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    *_, summary, modules = result.stdout.strip().splitlines()
+    assert json.loads(summary)["new_versions"] == 5
+    return set(ast.literal_eval(modules))
+
+
+def test_the_parent_of_a_run_with_workers_imports_no_cleaning_steps_and_no_pandas(tmp_path: Path):
+    assert _modules_of_a_run_parent(tmp_path / "pool", 2) == set()
+    # cleaning in this process (one worker) imports the steps: the check can tell
+    assert {"pipeline.clean", "ftfy", "langdetect"} <= _modules_of_a_run_parent(tmp_path / "alone", 1)

@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from pipeline.clean import Rejected, clean_capture
+from pipeline.clean import clean_capture
 from pipeline.config import RunConfig
+from pipeline.outcome import Rejected
 from pipeline.run import run
 from pipeline.sources import capture_sources, expand_sources
 from tests.site_server import SITE

@@ -71,8 +71,8 @@ def read_table(
     where: pc.Expression | None = None,
 ) -> pa.Table:
     """Rows of `table` at `version` (latest by default); an empty table when it does not exist.
-    pyarrow.dataset (which imports pandas) is imported here, when a table is first read: a run's
-    parent then stages without it."""
+    pyarrow.dataset (which imports pandas too, unless `heap.arrow_without_pandas` ran) is imported
+    here, when a table is first read: a run's parent then stages without it."""
     import pyarrow.dataset as ds
 
     schema = contract(table).schema

@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pipeline.capture.capture import Capture
-from pipeline.clean import Rejected, clean_capture
+from pipeline.clean import clean_capture
 from pipeline.cli.common import EXIT_INPUT, EXIT_PROBLEMS, CommandError
 from pipeline.config import CleanConfig
+from pipeline.outcome import Rejected
 from pipeline.sources.files import media_type_of
 
 _MEDIA = {"text": "text/plain", "html": "text/html"}
