@@ -108,7 +108,8 @@ def _full_pass(text: str) -> ftfy.ExplainedText:
     """ftfy's full pass, with its test for mojibake answered by `has_mojibake`: ftfy looks `is_bad` up
     in its own module at each step and scans the whole text with it, at least twice more once the
     mojibake is fixed; the same answers (tests/test_encoding_shortcut.py), on a page with mojibake
-    in a half to a third of the time."""
+    in a half to a third of the time. The two answer alike, so another thread's pass that meets the
+    swap, or misses it, fixes the same way."""
     is_bad = ftfy.is_bad
     ftfy.is_bad = has_mojibake
     try:
