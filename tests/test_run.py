@@ -176,12 +176,13 @@ def test_a_batch_hands_the_cleaning_pool_a_few_pages_at_a_time(tmp_path: Path):
 
 
 def _modules_of_a_run_parent(archive: Path, workers: int) -> set[str]:
-    """Which of the cleaning steps' modules and pandas a new `run --workers N` process has at its end."""
+    """Which of the cleaning steps' modules, pandas and the HTTP client and feed parser a new
+    `run --workers N` process over the (file) seeds has at its end."""
     code = (
         "import sys\nfrom pipeline.cli import main\n"
         f"main(['run', {str(SEEDS)!r}, '--archive', {str(archive)!r}, '--workers', '{workers}', '--json'])\n"
         "print(sorted(set(sys.modules) & {'pipeline.clean', 'pipeline.steps.extract', 'pipeline.steps.language', "
-        "'ftfy', 'langdetect', 'pandas'}))"
+        "'ftfy', 'langdetect', 'pandas', 'httpx', 'httpcore', 'feedparser', 'protego'}))"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     *_, summary, modules = result.stdout.strip().splitlines()
@@ -189,7 +190,7 @@ def _modules_of_a_run_parent(archive: Path, workers: int) -> set[str]:
     return set(ast.literal_eval(modules))
 
 
-def test_the_parent_of_a_run_with_workers_imports_no_cleaning_steps_and_no_pandas(tmp_path: Path):
+def test_the_parent_of_a_file_run_with_workers_imports_no_cleaning_steps_pandas_or_http_client(tmp_path: Path):
     assert _modules_of_a_run_parent(tmp_path / "pool", 2) == set()
     # cleaning in this process (one worker) imports the steps: the check can tell
     assert {"pipeline.clean", "ftfy", "langdetect"} <= _modules_of_a_run_parent(tmp_path / "alone", 1)

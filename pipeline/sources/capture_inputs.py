@@ -7,17 +7,20 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from warcio.exceptions import ArchiveLoadFailed
 
 from pipeline.archive.store import Root
 from pipeline.capture.capture import Capture
-from pipeline.sources.downloads import Fetcher
 from pipeline.sources.files import read_file
 from pipeline.sources.pages import capture_url
 from pipeline.sources.skipped import is_skipped, skipped_capture
 from pipeline.sources.sources_file import is_url
 from pipeline.sources.warcs import PREFIX, parse_record_input, read_record
+
+if TYPE_CHECKING:
+    from pipeline.sources.downloads import Fetcher
 
 Clock = Callable[[], datetime]
 

@@ -5,15 +5,19 @@ yields no page, and a child sitemap that is not read (a cycle, too deep), is lis
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pipeline.archive import store
 from pipeline.archive.store import Root
 from pipeline.errors import RejectedInput
-from pipeline.sources.downloads import Fetched, Fetcher
 from pipeline.sources.feeds import feed_links
 from pipeline.sources.sitemaps import parse_sitemap
 from pipeline.sources.skipped import is_skipped, skipped_input
 from pipeline.sources.sources_file import SourceSpec
 from pipeline.sources.warcs import record_input
+
+if TYPE_CHECKING:
+    from pipeline.sources.downloads import Fetched, Fetcher
 
 
 def discover_url(spec: SourceSpec, fetcher: Fetcher, archive_root: Root | None) -> list[str]:

@@ -15,18 +15,17 @@ import tenacity
 
 from pipeline.capture.exchange import Exchange
 from pipeline.config import FetchConfig
-from pipeline.errors import RejectReason
 from pipeline.record import RawRef
 from pipeline.sources.addresses import Refused, check_url
 from pipeline.sources.http_cache import HttpCache, Validators
 from pipeline.sources.inflate import ACCEPTED_ENCODINGS, BoundedDecoder, UnsupportedEncoding
 from pipeline.sources.politeness import HostGate
 from pipeline.sources.robots import RobotsCache
+from pipeline.sources.statuses import Failure, status_failure
 from pipeline.sources.transport import checked_transport
 
 Clock = Callable[[], datetime]
 Recorder = Callable[[Exchange], RawRef]  # writes an exchange to the raw layer (`RawWriter.write_exchange`)
-Failure = tuple[RejectReason, str]
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,text/plain;q=0.8,*/*;q=0.5"
 _REDIRECTS = (301, 302, 303, 307, 308)
 _RETRIED = (429, 500, 502, 503, 504)
@@ -268,11 +267,3 @@ class Fetcher:
             return replace(fetched, failure=("fetch_failed", f"304 Not Modified, earlier body unreadable: {exc}"))
         return replace(fetched, body=body, content_type=validators.content_type, raw_ref=ref)
 
-
-def status_failure(url: str, status: int) -> Failure | None:
-    """The failure an HTTP status stands for; None for 2xx."""
-    if 200 <= status < 300:
-        return None
-    if status in (404, 410):
-        return "not_found", f"{url}: HTTP {status}"
-    return "fetch_failed", f"{url}: HTTP {status}"

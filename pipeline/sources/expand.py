@@ -9,20 +9,22 @@ from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.archive import store
 from pipeline.archive.layout import safe_name
 from pipeline.archive.store import Root
 from pipeline.capture.warc import raw_writer
 from pipeline.config import FetchConfig, RunConfig
-from pipeline.sources.discovery import discover_url
-from pipeline.sources.downloads import Fetcher
 from pipeline.sources.files import discover_files, entry_uri
 from pipeline.sources.session import open_fetcher
 from pipeline.sources.skipped import skipped_input
 from pipeline.sources.sources_file import SourceSpec
 from pipeline.sources.specs import read_specs
 from pipeline.sources.warcs import is_warc_path, list_records
+
+if TYPE_CHECKING:
+    from pipeline.sources.downloads import Fetcher
 
 Clock = Callable[[], datetime]
 
@@ -71,6 +73,8 @@ def _expand(source: SourceSpec, discovery: _Discovery) -> list[str]:
     if store.is_remote(source.location) and is_warc_path(source.location):
         return _warc_records(source.location, source.location)
     if source.is_url:
+        from pipeline.sources.discovery import discover_url  # and with it the feed parser: URL sources only
+
         return discover_url(source, discovery.fetcher(), discovery.archive_root)
     path = Path(source.location)
     if is_warc_path(path) and path.is_file():

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from pipeline.capture.capture import Capture
 from pipeline.errors import RejectReason
 from pipeline.record import MediaType, RawRef
-from pipeline.sources.downloads import Fetched, Fetcher
+
+if TYPE_CHECKING:
+    from pipeline.sources.downloads import Fetched, Fetcher
 
 _MEDIA_TYPES: dict[str, MediaType] = {
     "text/html": "text/html",

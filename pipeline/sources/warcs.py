@@ -13,8 +13,8 @@ from pipeline.archive import store
 from pipeline.archive.store import Root
 from pipeline.capture.capture import Capture
 from pipeline.record import RawRef
-from pipeline.sources.downloads import status_failure
 from pipeline.sources.pages import response_capture
+from pipeline.sources.statuses import status_failure
 
 PREFIX = "warc:"
 _SUFFIXES = (".warc", ".warc.gz")
