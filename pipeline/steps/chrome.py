@@ -405,12 +405,12 @@ def strip_text_chrome(
     lines = split_lines(article.text)
     classifier = _Classifier(lines, patterns or load_chrome_patterns())
     classifier.run(model or load_line_model())
-    if not any(i not in classifier.reasons for i, line in enumerate(lines) if line.text):
-        classifier = None  # never empty a page: chrome everywhere means the classifier is wrong
-    removed = _edits(article.text, lines, _blank_reasons(lines, classifier.reasons)) if classifier else []
+    removed: list[Edit] = []
+    # never empty a page: chrome everywhere means the classifier is wrong, and its verdicts go unused
+    if any(i not in classifier.reasons for i, line in enumerate(lines) if line.text):
+        removed = _edits(article.text, lines, _blank_reasons(lines, classifier.reasons))
+        article = article.with_metadata(title=classifier.title, author=classifier.author)
     edits = sorted([*removed, *soft_hyphen_edits(article.text, STEP, removed)], key=lambda edit: edit.start)
     if not edits:
         return article
-    if classifier:
-        article = article.with_metadata(title=classifier.title, author=classifier.author)
     return article.with_text(apply_edits(article.text, edits), edits)
