@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -26,12 +25,13 @@ from pathlib import Path
 from bench.chrome_sets import SETS, Page, corpus_f1, load_pages, page_counts
 from bench.compare_html import html_to_blocks
 from bench.score_chrome import extract_text
+from pipeline.edits import apply_edits
+from pipeline.steps.chrome import line_value, pattern_rules, split_lines
+from pipeline.steps.chrome_patterns import load_chrome_patterns
+from pipeline.steps.extract_vote import Output, added_paragraphs, readability_text, resiliparse_text
 
-SPACE = re.compile(r"\s+")
-WORD = re.compile(r"\w+")
-EXTRACTORS = ("step", "recall", "resiliparse", "readability", "justext")
+EXTRACTORS = ("step", "recall", "resiliparse", "readability", "traf_readability", "justext")
 SHARES = (0.1, 0.2, 0.3, 0.5, 0.7)
-CONTAIN = 0.5  # share of a line's word 3-grams another output must hold for it to hold the line
 
 
 def _recall(html: str) -> str:
@@ -42,20 +42,12 @@ def _recall(html: str) -> str:
     return (document.text if document else "") or ""
 
 
-def _resiliparse(html: str) -> str:
-    from resiliparse.extract.html2text import extract_plain_text
+def _traf_readability(html: str) -> str:
+    from trafilatura.readability_lxml import Document
+    from trafilatura.utils import load_html
 
-    return extract_plain_text(html, preserve_formatting=True, main_content=True, list_bullets=False,
-                              alt_texts=False, comments=False)
-
-
-def _readability(html: str) -> str:
-    from readability import Document
-
-    try:
-        return html_to_blocks(Document(html).summary())
-    except Exception:  # readability-lxml raises its own Unparseable and lxml's errors on odd pages
-        return ""
+    tree = load_html(html)
+    return html_to_blocks(Document(tree).summary()) if tree is not None else ""
 
 
 def _justext(html: str) -> str:
@@ -71,15 +63,18 @@ def _justext(html: str) -> str:
 
 
 READERS: dict[str, Callable[[str], str]] = {
-    "recall": _recall, "resiliparse": _resiliparse, "readability": _readability, "justext": _justext}
+    "recall": _recall, "resiliparse": resiliparse_text, "readability": readability_text,
+    "traf_readability": _traf_readability, "justext": _justext}
 
 
-def page_outputs(page: Page) -> dict:
-    """Every extractor's text for one page and its CPU seconds."""
+def page_outputs(page: Page, known: dict | None = None) -> dict:
+    """Every extractor's text for one page and its CPU seconds (those in `known` kept)."""
     raw = page.input("html")
     html = raw.decode("utf-8", errors="replace")
-    out, cpu = {}, {}
+    out, cpu = (dict(known["text"]), dict(known["cpu"])) if known else ({}, {})
     for name in EXTRACTORS:
+        if name in out:
+            continue
         start = time.process_time()
         out[name] = extract_text(raw, "html") if name == "step" else READERS[name](html)
         cpu[name] = time.process_time() - start
@@ -87,53 +82,28 @@ def page_outputs(page: Page) -> dict:
 
 
 def cached_outputs(name: str, cache: Path) -> dict[str, dict]:
-    """The outputs of every page of set `name`, from `cache` or computed and stored there."""
+    """The outputs of every page of set `name`, from `cache`, those missing computed and stored there."""
     path = cache / f"{name}.json"
-    if path.exists():
-        return json.loads(path.read_text(encoding="utf-8"))
+    known = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    if all(set(EXTRACTORS) <= set(known.get(page.key, {}).get("text", ())) for page in load_pages(name)):
+        return known
     cache.mkdir(parents=True, exist_ok=True)
-    outputs = {page.key: page_outputs(page) for page in load_pages(name)}
+    outputs = {page.key: page_outputs(page, known.get(page.key)) for page in load_pages(name)}
     path.write_text(json.dumps(outputs, ensure_ascii=False), encoding="utf-8")
     return outputs
 
 
-def lines(text: str) -> list[str]:
-    """The non-empty lines of `text`, whitespace collapsed."""
-    return [line for line in (SPACE.sub(" ", raw).strip() for raw in text.split("\n")) if line]
-
-
-def shingles(line: str) -> set[tuple[str, ...]]:
-    """The line's lower-cased word 3-grams (its words when shorter)."""
-    tokens = WORD.findall(line.lower())
-    return {tuple(tokens[i:i + 3]) for i in range(max(1, len(tokens) - 2))} if tokens else set()
-
-
-class View:
-    """One extractor's output, for asking whether it holds a line."""
-
-    def __init__(self, text: str) -> None:
-        self.lines = lines(text)
-        self.flat = " ".join(self.lines)
-        self.grams = set().union(*map(shingles, self.lines)) if self.lines else set()
-
-    def holds(self, line: str) -> bool:
-        if line in self.flat:
-            return True
-        grams = shingles(line)
-        return bool(grams) and len(grams & self.grams) >= CONTAIN * len(grams)
-
-
-def vote(views: dict[str, View], base: list[str], voters: tuple[str, ...], least: int) -> str:
+def vote(views: dict[str, Output], base: list[str], voters: tuple[str, ...], least: int) -> str:
     """The lines of the base output and of every voter (base order, then the voters' lines that
     the base lacks, placed after the last base line before them), kept when `least` voters hold them."""
     kept = [line for line in merged(views, base, voters) if sum(views[v].holds(line) for v in voters) >= least]
     return "\n".join(kept)
 
 
-def merged(views: dict[str, View], base: list[str], voters: tuple[str, ...]) -> Iterator[str]:
+def merged(views: dict[str, Output], base: list[str], voters: tuple[str, ...]) -> Iterator[str]:
     """`base`'s lines with each voter's missing lines inserted after its last line the base holds."""
     order = list(base)
-    seen = View("\n".join(base))
+    seen = Output("\n".join(base))
     for voter in voters:
         position = 0
         for line in views[voter].lines:
@@ -143,11 +113,11 @@ def merged(views: dict[str, View], base: list[str], voters: tuple[str, ...]) -> 
                 continue
             order.insert(position, line)
             position += 1
-            seen = View("\n".join(order))
+            seen = Output("\n".join(order))
     return iter(order)
 
 
-def gap_fill(views: dict[str, View], other: str) -> str:
+def gap_fill(views: dict[str, Output], other: str) -> str:
     """The step's lines plus `other`'s lines that sit between two lines the step holds."""
     step, extra = views["step"], views[other].lines
     held = [step.holds(line) for line in extra]
@@ -176,7 +146,24 @@ def vote_insert(base: list[str], extra: list[str], added: set[str]) -> str:
     return "\n".join(result)
 
 
-def prune(views: dict[str, View], voters: tuple[str, ...], least: int) -> str:
+def agree(views: dict[str, Output], voters: tuple[str, ...], interior: bool = False) -> str:
+    """The step's lines and every voter's line all voters hold, the step lacks, reads as prose
+    (`chrome.line_value` > 0), matches no chrome rule and is not all capitals (`interior`: and
+    sits between two of the step's lines)."""
+    order = list(merged(views, views["step"].lines, voters))
+    in_step = [views["step"].holds(line) for line in order]
+    first = in_step.index(True) if True in in_step else len(order)
+    last = len(order) - 1 - in_step[::-1].index(True) if True in in_step else -1
+    new = [i for i, line in enumerate(order) if not in_step[i] and all(views[v].holds(line) for v in voters)
+           and (first < i < last or not interior)]
+    judged = split_lines("".join(order[i] + "\n" for i in new))
+    rules = pattern_rules(judged, load_chrome_patterns()) if new else []
+    keep = {i for i, line, rule in zip(new, judged, rules, strict=True)
+            if rule is None and line_value(line) > 0 and not (line.text.upper() == line.text != line.text.lower())}
+    return "\n".join(line for i, line in enumerate(order) if in_step[i] or i in keep)
+
+
+def prune(views: dict[str, Output], voters: tuple[str, ...], least: int) -> str:
     """The step's lines less those fewer than `least` of `voters` hold."""
     return "\n".join(line for line in views["step"].lines if sum(views[v].holds(line) for v in voters) >= least)
 
@@ -186,9 +173,9 @@ def fallback(texts: dict[str, str], other: str, share: float) -> str:
     return texts[other] if len(texts["step"].split()) < share * len(texts[other].split()) else texts["step"]
 
 
-def schemes() -> dict[str, Callable[[dict[str, str], dict[str, View]], str]]:
+def schemes() -> dict[str, Callable[[dict[str, str], dict[str, Output]], str]]:
     """Every scheme by label: (texts, views) -> output."""
-    table: dict[str, Callable[[dict[str, str], dict[str, View]], str]] = {
+    table: dict[str, Callable[[dict[str, str], dict[str, Output]], str]] = {
         name: (lambda t, v, name=name: t[name]) for name in EXTRACTORS}
     for other in ("recall", "resiliparse", "readability", "justext"):
         for share in SHARES:
@@ -200,6 +187,13 @@ def schemes() -> dict[str, Callable[[dict[str, str], dict[str, View]], str]]:
         for least in range(2, len(voters)):
             table[f"vote{least}of({','.join(voters)})"] = (
                 lambda t, v, vs=voters, n=least: vote(v, v["step"].lines, vs, n))
+    for voters in (("recall", "resiliparse"), ("resiliparse", "readability"), ("resiliparse", "traf_readability"),
+                   ("recall", "resiliparse", "readability"), ("resiliparse",), ("readability",)):
+        for interior in (False, True):
+            table[f"agree({','.join(voters)}){'_interior' if interior else ''}"] = (
+                lambda t, v, vs=voters, i=interior: agree(v, vs, i))
+    table["extract_step_added_paragraphs"] = lambda t, v: apply_edits(
+        t["step"], added_paragraphs(t["step"], t["resiliparse"], lambda: t["readability"]))
     for voters in (("recall", "resiliparse"), ("resiliparse", "readability"), ("recall", "resiliparse", "readability")):
         table[f"prune1of({','.join(voters)})"] = lambda t, v, vs=voters: prune(v, vs, 1)
     return table
@@ -214,7 +208,7 @@ def main() -> None:
     for name in SETS:
         cpu = {e: sum(o["cpu"][e] for o in outputs[name].values()) / len(outputs[name]) for e in EXTRACTORS}
         print(f"{name:12} CPU ms per page", *(f"{e} {1000 * s:.1f}" for e, s in cpu.items()), flush=True)
-    views = {(name, key): {e: View(o["text"][e]) for e in EXTRACTORS}
+    views = {(name, key): {e: Output(o["text"][e]) for e in EXTRACTORS}
              for name in SETS for key, o in outputs[name].items()}
     for label, scheme in schemes().items():
         if not label.startswith(args.only):

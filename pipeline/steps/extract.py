@@ -1,4 +1,6 @@
-"""Keep the article, drop the site around it: trafilatura for HTML, the chrome classifier for text."""
+"""Keep the article, drop the site around it: trafilatura for HTML (with the prose paragraphs it
+left out that resiliparse and readability-lxml both keep put back, `extract_vote`), the chrome
+classifier for text."""
 
 from __future__ import annotations
 
@@ -13,10 +15,12 @@ from lxml.etree import XPath
 
 from pipeline.capture.html_depth import Flattened, flatten_deep_html
 from pipeline.config import CleanConfig
+from pipeline.edits import apply_edits
 from pipeline.errors import RejectedInput
 from pipeline.record import Article, Edit
 from pipeline.steps import justext_stoplist
 from pipeline.steps.chrome import strip_text_chrome
+from pipeline.steps.extract_vote import added_paragraphs, readability_text, resiliparse_text
 
 STEP = "extract"
 EXTRACTOR = f"trafilatura {version('trafilatura')}"
@@ -136,11 +140,14 @@ def _extract_html(article: Article, config: CleanConfig) -> Article:
     try:
         with _time_limit(config.html_time_limit_s):
             document, found, parsed, flattened = _bare_extraction(html, article.source_uri)
+            text = (document.text if document else "") or ""
+            # prose paragraphs trafilatura left out that resiliparse and readability-lxml both keep
+            added = added_paragraphs(text, resiliparse_text(parsed), lambda: readability_text(parsed)) if (
+                text.strip()) else []
     except _TimeUp:
         raise RejectedInput(
             "step_failed", f"HTML extraction over its {config.html_time_limit_s} s time limit"
         ) from None
-    text = (document.text if document else "") or ""
     how = EXTRACTOR
     if not text.strip():
         text = trafilatura.html2txt(parsed) or ""  # last resort: all visible text
@@ -151,13 +158,14 @@ def _extract_html(article: Article, config: CleanConfig) -> Article:
         raise RejectedInput("no_text", "the HTML page has no visible text")
     metadata = {key: getattr(found, key, None) for key in _METADATA_FIELDS} if found else {}
     convert = Edit(STEP, "convert", 0, len(html), "", "", f"HTML to main text by {how}")
+    text = apply_edits(text, added)
     return article.with_metadata(
         title=metadata.get("title"),
         author=metadata.get("author"),
         published=metadata.get("date"),
         site_name=metadata.get("sitename"),
         canonical_url=metadata.get("url"),
-    ).with_text(text, [convert], extracted_text=text)
+    ).with_text(text, [convert, *added], extracted_text=text)
 
 
 def extract_main_text(article: Article, config: CleanConfig) -> Article:
