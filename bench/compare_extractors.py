@@ -1,17 +1,22 @@
-"""Compare the extract step's trafilatura with other extractors and with schemes that combine them.
+"""Compare trafilatura as the extract step calls it with other extractors and with schemes that combine them.
 
 Usage: OMP_NUM_THREADS=1 PYTHONPATH=. python bench/compare_extractors.py [--cache DIR] [--only PREFIX]
-Each page of the three benchmark sets is read by: the extract step as it is (trafilatura,
-favor_precision), trafilatura with favor_recall, resiliparse's main-content `extract_plain_text`,
-readability-lxml's `Document.summary()` (its HTML as one line per block) and justext (every
-language's stopwords). Outputs are cached per set as JSON in DIR (computed once; delete to
-recompute), with each extractor's CPU seconds per page. Then every extractor alone and every scheme
-is scored per set and half of the sites (T tuning, H held-out; bench/chrome_sets.py): fallbacks to
-another extractor when the step's output has under a share of its words; paragraph votes (a line of
-any extractor kept when at least N of the extractors hold it: its whitespace-normalised text
-inside theirs, or most of its word 3-grams in theirs); the step's output plus another extractor's
-lines that sit between two lines of the step's output, or less its lines that no other extractor
-holds. A threshold may be chosen on the T columns only; H is for reporting.
+Each page of the three benchmark sets is read by: trafilatura as the extract step calls it
+(favor_precision, its `html2txt` when it finds nothing), trafilatura with favor_recall,
+resiliparse's main-content `extract_plain_text`, readability-lxml's `Document.summary()` and
+trafilatura's own readability port (their HTML as one line per block), justext (every language's
+stopwords) and the extract step as it is now. Outputs are cached per set as JSON in DIR (computed
+once; an extractor missing from the cache is computed and added), with each extractor's CPU
+seconds per page. Then every extractor alone and every scheme is scored per set and half of the
+sites (T tuning, H held-out; bench/chrome_sets.py): fallbacks to another extractor when
+trafilatura's output has under a share of its words; paragraph votes (a line of any extractor kept
+when at least N of the extractors hold it: its whitespace-normalised text inside theirs, or most of
+its word 3-grams in theirs, `extract_vote.Output`); trafilatura's output plus another extractor's
+lines that sit between two of its lines; trafilatura's output plus the lines that all of some
+extractors hold and that read as prose, match no chrome rule and are not all capitals (`agree`;
+`extract_step_added_paragraphs` is the step's `extract_vote.added_paragraphs` on the cached
+outputs); trafilatura's output less its lines that no other extractor holds. A scheme is chosen
+on the T columns only; H is for reporting.
 """
 
 from __future__ import annotations
@@ -30,16 +35,18 @@ from pipeline.steps.chrome import line_value, pattern_rules, split_lines
 from pipeline.steps.chrome_patterns import load_chrome_patterns
 from pipeline.steps.extract_vote import Output, added_paragraphs, readability_text, resiliparse_text
 
-EXTRACTORS = ("step", "recall", "resiliparse", "readability", "traf_readability", "justext")
+EXTRACTORS = ("trafilatura", "recall", "resiliparse", "readability", "traf_readability", "justext", "extract_step")
 SHARES = (0.1, 0.2, 0.3, 0.5, 0.7)
 
 
-def _recall(html: str) -> str:
+def _trafilatura(html: str, **setting: bool) -> str:
+    """trafilatura's text as the extract step asks for it, with `setting`; all visible text when it finds none."""
     import trafilatura
 
     document = trafilatura.bare_extraction(html, deduplicate=False, include_comments=False,
-                                           include_tables=True, favor_recall=True)
-    return (document.text if document else "") or ""
+                                           include_tables=True, **setting)
+    text = (document.text if document else "") or ""
+    return text if text.strip() or setting.get("favor_recall") else trafilatura.html2txt(html) or ""
 
 
 def _traf_readability(html: str) -> str:
@@ -63,7 +70,9 @@ def _justext(html: str) -> str:
 
 
 READERS: dict[str, Callable[[str], str]] = {
-    "recall": _recall, "resiliparse": resiliparse_text, "readability": readability_text,
+    "trafilatura": lambda html: _trafilatura(html, favor_precision=True),
+    "recall": lambda html: _trafilatura(html, favor_recall=True),
+    "resiliparse": resiliparse_text, "readability": readability_text,
     "traf_readability": _traf_readability, "justext": _justext}
 
 
@@ -76,7 +85,7 @@ def page_outputs(page: Page, known: dict | None = None) -> dict:
         if name in out:
             continue
         start = time.process_time()
-        out[name] = extract_text(raw, "html") if name == "step" else READERS[name](html)
+        out[name] = extract_text(raw, "html") if name == "extract_step" else READERS[name](html)
         cpu[name] = time.process_time() - start
     return {"text": out, "cpu": cpu}
 
@@ -119,7 +128,7 @@ def merged(views: dict[str, Output], base: list[str], voters: tuple[str, ...]) -
 
 def gap_fill(views: dict[str, Output], other: str) -> str:
     """The step's lines plus `other`'s lines that sit between two lines the step holds."""
-    step, extra = views["step"], views[other].lines
+    step, extra = views["trafilatura"], views[other].lines
     held = [step.holds(line) for line in extra]
     out: list[str] = []
     for i, line in enumerate(extra):
@@ -149,9 +158,9 @@ def vote_insert(base: list[str], extra: list[str], added: set[str]) -> str:
 def agree(views: dict[str, Output], voters: tuple[str, ...], interior: bool = False) -> str:
     """The step's lines and every voter's line all voters hold, the step lacks, reads as prose
     (`chrome.line_value` > 0), matches no chrome rule and is not all capitals (`interior`: and
-    sits between two of the step's lines)."""
-    order = list(merged(views, views["step"].lines, voters))
-    in_step = [views["step"].holds(line) for line in order]
+    sits between two of trafilatura's lines)."""
+    order = list(merged(views, views["trafilatura"].lines, voters))
+    in_step = [views["trafilatura"].holds(line) for line in order]
     first = in_step.index(True) if True in in_step else len(order)
     last = len(order) - 1 - in_step[::-1].index(True) if True in in_step else -1
     new = [i for i, line in enumerate(order) if not in_step[i] and all(views[v].holds(line) for v in voters)
@@ -165,12 +174,13 @@ def agree(views: dict[str, Output], voters: tuple[str, ...], interior: bool = Fa
 
 def prune(views: dict[str, Output], voters: tuple[str, ...], least: int) -> str:
     """The step's lines less those fewer than `least` of `voters` hold."""
-    return "\n".join(line for line in views["step"].lines if sum(views[v].holds(line) for v in voters) >= least)
+    return "\n".join(line for line in views["trafilatura"].lines if sum(views[v].holds(line) for v in voters) >= least)
 
 
 def fallback(texts: dict[str, str], other: str, share: float) -> str:
-    """`other` when the step's output has under `share` of its words, else the step's."""
-    return texts[other] if len(texts["step"].split()) < share * len(texts[other].split()) else texts["step"]
+    """`other` when trafilatura's output has under `share` of its words, else trafilatura's."""
+    own = texts["trafilatura"]
+    return texts[other] if len(own.split()) < share * len(texts[other].split()) else own
 
 
 def schemes() -> dict[str, Callable[[dict[str, str], dict[str, Output]], str]]:
@@ -181,19 +191,19 @@ def schemes() -> dict[str, Callable[[dict[str, str], dict[str, Output]], str]]:
         for share in SHARES:
             table[f"fallback<{share}*{other}"] = lambda t, v, o=other, s=share: fallback(t, o, s)
         table[f"gap_fill+{other}"] = lambda t, v, o=other: gap_fill(v, o)
-    for voters in (("step", "recall", "resiliparse"), ("step", "recall", "readability"),
-                   ("step", "resiliparse", "readability"), ("step", "recall", "resiliparse", "readability"),
-                   ("step", "recall", "resiliparse", "readability", "justext")):
+    for others in (("recall", "resiliparse"), ("recall", "readability"), ("resiliparse", "readability"),
+                   ("recall", "resiliparse", "readability"), ("recall", "resiliparse", "readability", "justext")):
+        voters = ("trafilatura", *others)
         for least in range(2, len(voters)):
             table[f"vote{least}of({','.join(voters)})"] = (
-                lambda t, v, vs=voters, n=least: vote(v, v["step"].lines, vs, n))
+                lambda t, v, vs=voters, n=least: vote(v, v["trafilatura"].lines, vs, n))
     for voters in (("recall", "resiliparse"), ("resiliparse", "readability"), ("resiliparse", "traf_readability"),
                    ("recall", "resiliparse", "readability"), ("resiliparse",), ("readability",)):
         for interior in (False, True):
             table[f"agree({','.join(voters)}){'_interior' if interior else ''}"] = (
                 lambda t, v, vs=voters, i=interior: agree(v, vs, i))
     table["extract_step_added_paragraphs"] = lambda t, v: apply_edits(
-        t["step"], added_paragraphs(t["step"], t["resiliparse"], lambda: t["readability"]))
+        t["trafilatura"], added_paragraphs(t["trafilatura"], t["resiliparse"], lambda: t["readability"]))
     for voters in (("recall", "resiliparse"), ("resiliparse", "readability"), ("recall", "resiliparse", "readability")):
         table[f"prune1of({','.join(voters)})"] = lambda t, v, vs=voters: prune(v, vs, 1)
     return table
