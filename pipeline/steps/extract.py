@@ -137,28 +137,27 @@ def _extract_html(article: Article, config: CleanConfig) -> Article:
     html = article.text
     if len(html.encode("utf-8", "surrogatepass")) > config.html_max_bytes:
         raise RejectedInput("too_large", f"HTML over the {config.html_max_bytes}-byte parse cap")
+    how = EXTRACTOR
     try:
         with _time_limit(config.html_time_limit_s):
             document, found, parsed, flattened = _bare_extraction(html, article.source_uri)
             text = (document.text if document else "") or ""
+            if not text.strip():
+                text = trafilatura.html2txt(parsed) or ""  # last resort: all visible text
+                how = f"{EXTRACTOR} html2txt fallback (no main text found)"
             # prose paragraphs trafilatura left out that resiliparse and readability-lxml both keep
-            added = added_paragraphs(text, resiliparse_text(parsed), lambda: readability_text(parsed)) if (
-                text.strip()) else []
+            added = added_paragraphs(text, resiliparse_text(parsed), lambda: readability_text(parsed))
     except _TimeUp:
         raise RejectedInput(
             "step_failed", f"HTML extraction over its {config.html_time_limit_s} s time limit"
         ) from None
-    how = EXTRACTOR
-    if not text.strip():
-        text = trafilatura.html2txt(parsed) or ""  # last resort: all visible text
-        how = f"{EXTRACTOR} html2txt fallback (no main text found)"
     if flattened:
         how += f", {flattened.note}"
+    text = apply_edits(text, added)
     if not text.strip():
         raise RejectedInput("no_text", "the HTML page has no visible text")
     metadata = {key: getattr(found, key, None) for key in _METADATA_FIELDS} if found else {}
     convert = Edit(STEP, "convert", 0, len(html), "", "", f"HTML to main text by {how}")
-    text = apply_edits(text, added)
     return article.with_metadata(
         title=metadata.get("title"),
         author=metadata.get("author"),

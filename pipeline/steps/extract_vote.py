@@ -64,6 +64,13 @@ class Output:
 
 def resiliparse_text(html: str) -> str:
     """resiliparse's main-content text of `html`, a paragraph per line (no bullets, alt texts or comments)."""
+    try:
+        return _resiliparse(html)
+    except TypeError:  # its UTF-8 encoder rejects lone surrogates
+        return _resiliparse(html.encode("utf-8", "replace").decode("utf-8"))
+
+
+def _resiliparse(html: str) -> str:
     from resiliparse.extract.html2text import extract_plain_text
 
     return extract_plain_text(html, preserve_formatting=True, main_content=True, list_bullets=False,
