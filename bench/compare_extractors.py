@@ -127,7 +127,7 @@ def merged(views: dict[str, Output], base: list[str], voters: tuple[str, ...]) -
 
 
 def gap_fill(views: dict[str, Output], other: str) -> str:
-    """The step's lines plus `other`'s lines that sit between two lines the step holds."""
+    """Trafilatura's lines plus `other`'s lines that sit between two lines trafilatura holds."""
     step, extra = views["trafilatura"], views[other].lines
     held = [step.holds(line) for line in extra]
     out: list[str] = []
@@ -155,15 +155,16 @@ def vote_insert(base: list[str], extra: list[str], added: set[str]) -> str:
     return "\n".join(result)
 
 
-def agree(views: dict[str, Output], voters: tuple[str, ...], interior: bool = False) -> str:
-    """The step's lines and every voter's line all voters hold, the step lacks, reads as prose
-    (`chrome.line_value` > 0), matches no chrome rule and is not all capitals (`interior`: and
-    sits between two of trafilatura's lines)."""
+def agree(views: dict[str, Output], voters: tuple[str, ...], interior: bool = False, least: int = 0) -> str:
+    """Trafilatura's lines and every voter's line that all voters (`least` of them, if given)
+    hold, trafilatura lacks, reads as prose (`chrome.line_value` > 0), matches no chrome rule and
+    is not all capitals (`interior`: and sits between two of trafilatura's lines)."""
     order = list(merged(views, views["trafilatura"].lines, voters))
     in_step = [views["trafilatura"].holds(line) for line in order]
     first = in_step.index(True) if True in in_step else len(order)
     last = len(order) - 1 - in_step[::-1].index(True) if True in in_step else -1
-    new = [i for i, line in enumerate(order) if not in_step[i] and all(views[v].holds(line) for v in voters)
+    need = least or len(voters)
+    new = [i for i, line in enumerate(order) if not in_step[i] and sum(views[v].holds(line) for v in voters) >= need
            and (first < i < last or not interior)]
     judged = split_lines("".join(order[i] + "\n" for i in new))
     rules = pattern_rules(judged, load_chrome_patterns()) if new else []
@@ -173,7 +174,7 @@ def agree(views: dict[str, Output], voters: tuple[str, ...], interior: bool = Fa
 
 
 def prune(views: dict[str, Output], voters: tuple[str, ...], least: int) -> str:
-    """The step's lines less those fewer than `least` of `voters` hold."""
+    """Trafilatura's lines less those fewer than `least` of `voters` hold."""
     return "\n".join(line for line in views["trafilatura"].lines if sum(views[v].holds(line) for v in voters) >= least)
 
 
@@ -202,6 +203,8 @@ def schemes() -> dict[str, Callable[[dict[str, str], dict[str, Output]], str]]:
         for interior in (False, True):
             table[f"agree({','.join(voters)}){'_interior' if interior else ''}"] = (
                 lambda t, v, vs=voters, i=interior: agree(v, vs, i))
+    table["agree2of(recall,resiliparse,readability)"] = lambda t, v: agree(
+        v, ("recall", "resiliparse", "readability"), least=2)
     table["extract_step_added_paragraphs"] = lambda t, v: apply_edits(
         t["trafilatura"], added_paragraphs(t["trafilatura"], t["resiliparse"], lambda: t["readability"]))
     for voters in (("recall", "resiliparse"), ("resiliparse", "readability"), ("recall", "resiliparse", "readability")):
