@@ -15,7 +15,7 @@ from pipeline.edits import apply_edits
 from pipeline.record import Article
 from pipeline.steps.chrome import count_words
 from pipeline.steps.extract import extract_main_text
-from pipeline.steps.extract_vote import KIND, Output, readability_text, resiliparse_text
+from pipeline.steps.extract_vote import KIND, Output, added_paragraphs, readability_text, resiliparse_text
 from tests.site_server import SITE
 from tests.test_html_depth import PARAGRAPH, nested
 
@@ -108,3 +108,17 @@ def test_every_added_paragraph_is_missing_from_trafilatura_and_held_by_both_othe
             assert not line.upper() == line != line.lower() and count_words(line) >= 12, (page.key, line)
         seen += len(edits)
     assert seen > 0
+
+
+def test_a_put_back_paragraph_goes_after_the_line_that_precedes_it_in_resiliparse():
+    para = "This is a long paragraph of article prose that goes on for well over twelve words in all."
+    shouted = "SHOUTED PROMO LINE THAT IS LONG ENOUGH TO COUNT AS PROSE IN EVERY OTHER WAY."
+    other = f"First kept line of the text.\n{para}\nSecond kept line.\n{shouted}"
+    cases = {
+        "First kept line of the text.\nSecond kept line.": f"First kept line of the text.\n{para}\nSecond kept line.",
+        "Second kept line.": f"{para}\nSecond kept line.",
+        "First kept line of the text.": f"First kept line of the text.\n{para}",
+    }
+    for text, expected in cases.items():
+        assert apply_edits(text, added_paragraphs(text, other, lambda: other)) == expected, text
+    assert added_paragraphs("First kept line of the text.", other, lambda: "unrelated words only") == []

@@ -20,6 +20,7 @@ from pipeline.record import Edit
 from pipeline.steps.chrome import line_value, pattern_rules, split_lines
 from pipeline.steps.chrome_patterns import load_chrome_patterns
 
+STEP = "extract"  # the edits are the extract step's (pipeline/steps/extract.py)
 KIND = "add_paragraph"
 REASON = (f"kept by resiliparse {version('resiliparse')} and readability-lxml {version('readability-lxml')}, "
           "left out by trafilatura (offset into trafilatura's output)")
@@ -134,8 +135,8 @@ def added_paragraphs(text: str, resiliparse: str, readability: Callable[[], str]
         if index in candidates:
             if line not in added and judge.holds(line):
                 added.add(line)
-                inserted = f"\n{line}" if after == len(text) and not text.endswith("\n") else f"{line}\n"
-                edits.append(Edit("extract", KIND, after, after, "", inserted, REASON))
+                inserted = f"\n{line}" if after == len(text) and text and not text.endswith("\n") else f"{line}\n"
+                edits.append(Edit(STEP, KIND, after, after, "", inserted, REASON))
         elif step.holds(line):
             found = next((i for i in range(position, len(ends)) if line in ends[i][0] or ends[i][0] in line), None)
             if found is not None:
