@@ -94,6 +94,14 @@ def test_a_paragraph_trafilatura_leaves_out_and_the_other_two_keep_is_put_back()
     assert page_f1(page, page_counts(page, article.text)) > page_f1(page, page_counts(page, own)) + 0.05
 
 
+def test_without_second_opinions_the_step_is_trafilatura_alone():
+    [page] = [page for page in load_pages("extraction") if page.key.startswith("232a43fb")]
+    html = page.input("html").decode("utf-8")
+    config = CleanConfig(html_second_opinions=False)
+    article = extract_main_text(Article("https://news.example/page", html, "text/html", "",
+                                        datetime(2026, 1, 1, tzinfo=UTC)), config)
+    assert article.text == trafilatura_text(html) and not added(article)
+
 def test_every_added_paragraph_is_missing_from_trafilatura_and_held_by_both_other_extractors():
     pages = [page for page in load_pages("readability")][::6]
     seen = 0

@@ -146,7 +146,8 @@ def _extract_html(article: Article, config: CleanConfig) -> Article:
                 text = trafilatura.html2txt(parsed) or ""  # last resort: all visible text
                 how = f"{EXTRACTOR} html2txt fallback (no main text found)"
             # prose paragraphs trafilatura left out that resiliparse and readability-lxml both keep
-            added = added_paragraphs(text, resiliparse_text(parsed), lambda: readability_text(parsed))
+            added = (added_paragraphs(text, resiliparse_text(parsed), lambda: readability_text(parsed))
+                     if config.html_second_opinions else [])
     except _TimeUp:
         raise RejectedInput(
             "step_failed", f"HTML extraction over its {config.html_time_limit_s} s time limit"

@@ -12,6 +12,7 @@ docs/extraction.md ("A second extractor for HTML")."""
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from importlib.metadata import version
@@ -84,6 +85,8 @@ def readability_text(html: str) -> str:
     from lxml import etree
     from readability import Document
 
+    # its failures reach us as the exception; its own traceback log line would only repeat it
+    logging.getLogger("readability.readability").disabled = True
     try:
         summary = Document(html).summary()
         root = lxml.html.fromstring(_CONTROL.sub("", summary))
