@@ -9,14 +9,15 @@ same. The score is a small gradient-boosted tree ensemble (scikit-learn, for tra
 trees are exported to JSON and evaluated by chrome_model.py), optionally stacked with a second
 stage that sees the whole page through the first stage's verdicts (the article block, its title,
 the lines' distance and similarity to them; its training rows carry out-of-fold first-stage
-scores). Evaluation is by site: a fixed hash-chosen half of each set's sites is held out and only
-reported; on the other half, --folds-fold cross-validation with every site in one fold chooses
-the switch cost; the F1 reported is that of the whole chrome step on pages of sites the model
-never saw. --partitions N averages that site CV over N ways of dealing the sites to folds (a
-change of the features moves one partition's figures by up to 0.005-0.01 per set by retraining
-alone). --fixed-models DIR keeps the fold and tuning-half models in DIR on the first run and
-uses them on later runs (a rule change measured with the models held fixed). --write fits on
-every page of all sets and stores the model.
+scores). Evaluation is by site: a fixed hash-chosen half of each set's sites is held out and
+only reported; on the other half, --folds-fold cross-validation with every site in one fold
+chooses the switch cost, constant or moved by SWITCH_WEIGHTS at each boundary; the F1 reported
+is that of the whole chrome step on pages of sites the model never saw. --partitions N averages
+that site CV over N ways of dealing the sites to folds (a change of the features moves one
+partition's figures by up to 0.005-0.01 per set by retraining alone). --fixed-models DIR keeps
+the fold and tuning-half models in DIR on the first run and uses them on later runs (a rule
+change measured with the models held fixed). --write fits on every page of all sets and stores
+the model.
 Measured: the stacked second stage did not beat one stage (site CV at the chosen switch cost 2.0,
 extraction 0.8975 / window 0.9197, readability 0.8524 / 0.8636, trafeval 0.8624 against 0.9004 /
 0.9238, 0.8399 / 0.8620, 0.8662; held-out 0.9100 / 0.9078, 0.9351 / 0.9428, 0.8720 against 0.9139 /
@@ -34,7 +35,6 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.linear_model import LogisticRegression
 
 from bench.chrome_sets import SETS, SNIPPET_SETS, Page, corpus_f1, load_module, load_pages, page_counts, page_f1
 from bench.clean_stdin import article_from_bytes
@@ -42,9 +42,7 @@ from pipeline.steps.chrome import chrome_features, strip_text_chrome
 from pipeline.steps.chrome_model import (
     DEFAULT_PATH,
     PAGE_NAMES,
-    SWITCH_NAMES,
     LineModel,
-    boundary_features,
     feature_matrix,
     page_features,
     parse_line_model,
@@ -54,9 +52,10 @@ from pipeline.steps.chrome_model import (
 KINDS = {"extraction": ("textdump", "textdump_window"), "readability": ("textdump", "textdump_window"),
          "trafeval": ("textdump",)}
 SWITCH_COSTS = (0.5, 1.0, 2.0)
-# with --switch-model, also cost = offset + scale * (minus the log-odds of a label change there)
-SWITCH_SCALES = (0.25, 0.5, 1.0)
-SWITCH_OFFSETS = (-1.0, 0.0, 1.0)
+# each switch cost is also tried moved by these weights on the boundary's features (chrome_model.SWITCH_NAMES),
+# chosen by a coordinate search on site CV of partitions 0-2 with the fold models held fixed
+SWITCH_WEIGHTS = {"region_edge": -0.5, "closed_edge": -1.5, "link_edge": -0.5, "in_paragraph": 1.0,
+                  "heading_above": 0.5, "heading_below": -2.0}
 CHECK_ROWS = 50  # feature rows stored with the model, with scikit-learn's scores for them
 TREES = {"max_iter": 150, "max_depth": 4, "learning_rate": 0.1, "l2_regularization": 1.0, "min_samples_leaf": 100}
 BAGS = 1
@@ -76,10 +75,9 @@ class Dump:
     features: dict[str, np.ndarray]  # a column per feature name
     labels: np.ndarray
     weights: np.ndarray
-    boundaries: np.ndarray  # boundary_features of the lines
 
 
-Setting = float | tuple[float, float]  # one switch cost, or (offset, scale) of the switch model's log-odds
+Setting = tuple[float, bool]  # a switch cost, and whether SWITCH_WEIGHTS move it by boundary
 Results = dict[Setting, tuple[dict[str, float], dict]]  # per setting: F1 per set and kind, and per page
 
 
@@ -133,7 +131,7 @@ def load_dumps() -> list[Dump]:
                 snippets = name in SNIPPET_SETS
                 labels, weights = snippet_labels(lines, page) if snippets else token_labels(lines, page.truth)
                 weights = weights / max(weights.sum(), 1.0) * 100  # every page weighs the same
-                dumps.append(Dump(page, kind, text, lines, features, labels, weights, boundary_features(features)))
+                dumps.append(Dump(page, kind, text, lines, features, labels, weights))
     return dumps
 
 
@@ -208,42 +206,18 @@ def train(dumps: list[Dump], stacked: bool, bags: int = BAGS) -> dict:
     return {**stage1, "stage2": {"names": names, **stage2}}
 
 
-def fit_switch(dumps: list[Dump]) -> dict[str, float]:
-    """A logistic model of a label change at a boundary (the page's edges change from chrome)
-    from its boundary features, fitted to the boundaries whose lines both carry weight (a
-    boundary weighs the lesser of their weights): its `intercept` and a weight per name."""
-    rows, changes, weights = [], [], []
-    for dump in dumps:
-        labels = np.concatenate([[0.0], dump.labels, [0.0]])
-        line_weights = np.concatenate([[np.inf], dump.weights, [np.inf]])
-        rows.append(dump.boundaries)
-        changes.append(labels[1:] != labels[:-1])
-        weights.append(np.minimum(line_weights[1:], line_weights[:-1]))
-    weight = np.concatenate(weights)
-    keep = weight > 0
-    model = LogisticRegression(C=1.0, max_iter=1000).fit(np.vstack(rows)[keep], np.concatenate(changes)[keep],
-                                                         sample_weight=weight[keep])
-    return {"intercept": float(model.intercept_[0]), **dict(zip(SWITCH_NAMES, map(float, model.coef_[0]), strict=True))}
+def switch_terms(setting: Setting) -> dict:
+    """The model file's switch cost and, for a setting by boundary, its boundary weights."""
+    cost, by_boundary = setting
+    return {"switch_cost": cost, **({"switch_weights": SWITCH_WEIGHTS} if by_boundary else {})}
 
 
-def switch_terms(setting: Setting, switch: dict[str, float] | None) -> dict:
-    """The model file's switch cost and boundary weights for `setting`: a constant, or
-    offset + scale * (minus the log-odds of a change by the fitted `switch` model)."""
-    if not isinstance(setting, tuple):
-        return {"switch_cost": setting}
-    if switch is None:
-        raise ValueError("a switch model setting needs a fitted switch model")
-    offset, scale = setting
-    weights = {name: -scale * switch[name] for name in SWITCH_NAMES}
-    return {"switch_cost": offset - scale * switch["intercept"], "switch_weights": weights}
-
-
-def with_cost(trees: dict, setting: Setting, switch: dict[str, float] | None = None) -> LineModel:
-    return parse_line_model({**trees, **switch_terms(setting, switch)})
+def with_cost(trees: dict, setting: Setting) -> LineModel:
+    return parse_line_model({**trees, **switch_terms(setting)})
 
 
 def label(setting: Setting) -> str:
-    return f"switch cost {setting}" if not isinstance(setting, tuple) else "switch model {} + {} x".format(*setting)
+    return f"switch cost {setting[0]}" + (" by boundary" if setting[1] else "")
 
 
 def evaluate(dumps: list[Dump], models: dict[int, LineModel],
@@ -274,28 +248,19 @@ def trained(dumps: list[Dump], stacked: bool, bags: int, stored: Path | None) ->
     return trees
 
 
-def settings(switch_model: bool) -> list[Setting]:
-    """The switch costs tried, and with `switch_model` the (offset, scale) pairs of the switch model."""
-    pairs = [(offset, scale) for scale in SWITCH_SCALES for offset in SWITCH_OFFSETS] if switch_model else []
-    return [*SWITCH_COSTS, *pairs]
-
-
 def cross_validate(dumps: list[Dump], folds: int, stacked: bool, bags: int = BAGS, partitions: int = 1,
-                   fixed: Path | None = None, switch_model: bool = False) -> Results:
+                   fixed: Path | None = None) -> Results:
     """Per setting of the switch cost, the site-CV F1 per set and dump kind (the mean over
     `partitions` ways of dealing the sites to folds) and each page's own F1 (in the first of
-    them); fold models are kept in, or taken from, the folder `fixed` when given; with
-    `switch_model`, each fold also fits a switch model on its training dumps."""
+    them); fold models are kept in, or taken from, the folder `fixed` when given."""
     results: Results = {}
     for partition in range(partitions):
         parts = site_folds(dumps, folds, partition)
-        fitted = []
-        for i, part in enumerate(parts):
-            rest = [d for d in dumps if d not in part]
-            trees = trained(rest, stacked, bags, fixed / f"partition{partition}-fold{i}.json" if fixed else None)
-            fitted.append((part, trees, fit_switch(rest) if switch_model else None))
-        for setting in settings(switch_model):
-            models = {id(d): with_cost(trees, setting, switch) for part, trees, switch in fitted for d in part}
+        fitted = [(part, trained([d for d in dumps if d not in part], stacked, bags,
+                                 fixed / f"partition{partition}-fold{i}.json" if fixed else None))
+                  for i, part in enumerate(parts)]
+        for setting in [(cost, by_boundary) for cost in SWITCH_COSTS for by_boundary in (False, True)]:
+            models = {id(d): with_cost(trees, setting) for part, trees in fitted for d in part}
             pages: dict[str, dict[str, float]] = {}
             f1 = evaluate(dumps, models, pages)
             print(f"{label(setting)}, partition {partition}: site CV F1 "
@@ -326,31 +291,25 @@ def main() -> None:
     parser.add_argument("--worst", type=int, default=0, help="list this many worst pages per set and dump kind")
     parser.add_argument("--partitions", type=int, default=1,
                         help="average site CV over this many ways of dealing the sites to folds")
-    parser.add_argument("--switch-model", action="store_true",
-                        help="also try switch costs by boundary, from a model of label changes")
     parser.add_argument("--fixed-models", type=Path,
                         help="folder of fold and tuning-half models: used when there, else trained and stored")
     args = parser.parse_args()
     dumps = load_dumps()
     tune = [d for d in dumps if not d.page.held_out]
     held = [d for d in dumps if d.page.held_out]
-    validated = cross_validate(tune, args.folds, args.stacked, args.bags, args.partitions, args.fixed_models,
-                               args.switch_model)
+    validated = cross_validate(tune, args.folds, args.stacked, args.bags, args.partitions, args.fixed_models)
     results = {setting: f1 for setting, (f1, _) in validated.items()}
     cost = max(results, key=lambda c: sum(results[c].values()))
     trees = trained(tune, args.stacked, args.bags, args.fixed_models / "tuning.json" if args.fixed_models else None)
-    switch = fit_switch(tune) if args.switch_model else None
     pages = validated[cost][1]
-    held_f1 = evaluate(held, {id(d): with_cost(trees, cost, switch) for d in held}, pages)
+    held_f1 = evaluate(held, {id(d): with_cost(trees, cost) for d in held}, pages)
     print(f"chosen {label(cost)}; held-out F1 " + "  ".join(f"{k} {v:.4f}" for k, v in held_f1.items()))
     if args.tune_model:
-        terms = switch_terms(cost, switch)
-        args.tune_model.write_text(json.dumps({**terms, **trees}, separators=(",", ":")) + "\n")
+        args.tune_model.write_text(json.dumps({**switch_terms(cost), **trees}, separators=(",", ":")) + "\n")
     print_worst(pages, args.worst)
     if args.write:
         trees = train(dumps, args.stacked, args.bags)
-        terms = switch_terms(cost, fit_switch(dumps) if args.switch_model else None)
-        payload = {**terms, "site_cv_f1": {k: round(v, 4) for k, v in results[cost].items()},
+        payload = {**switch_terms(cost), "site_cv_f1": {k: round(v, 4) for k, v in results[cost].items()},
                    "held_out_f1": {k: round(v, 4) for k, v in held_f1.items()},
                    "params": TREES, "bags": args.bags, **trees}
         if "stage2" in trees:

@@ -341,8 +341,7 @@ def body_scores(
     return scores.tolist()
 
 
-SWITCH_NAMES = ("edge", "rule_edge", "region_edge", "closed_edge", "link_edge", "prose_edge", "words_step",
-                "in_paragraph", "wrapped_join", "sentence_above", "heading_above", "heading_below")
+SWITCH_NAMES = ("region_edge", "closed_edge", "link_edge", "in_paragraph", "heading_above", "heading_below")
 HEADING_WORDS = math.log1p(12)  # a heading-like line: at most this many words (log), no sentence end
 
 
@@ -353,26 +352,22 @@ def _changes(column: np.ndarray) -> np.ndarray:
 
 def boundary_features(features: Mapping[str, Sequence[float]]) -> np.ndarray:
     """Per boundary (before the first line, between each two lines, after the last), a row of
-    SWITCH_NAMES: where a rule verdict, the main region, a closing heading, a link list or prose
-    starts or ends, the step in word count, whether both lines are prose or one wrapped
-    paragraph, whether the line above ends a sentence and whether a heading-like line stands
-    above or a teaser or comments heading below."""
+    SWITCH_NAMES: whether the main region, the lines closed off by a heading or a link list
+    start or end there, whether both lines are prose, whether a heading-like line stands above
+    a prose line and whether a teaser or comments heading stands below (0 at the page's ends)."""
     column = {name: np.asarray(features[name], dtype=float) for name in
-              ("pattern_rule", "outside_region", "after_comments_heading", "after_teaser_heading", "cut_teaser",
-               "link_list", "block_prose", "log_words", "wrapped", "sentence", "teaser_heading", "comments_heading")}
+              ("outside_region", "after_comments_heading", "after_teaser_heading", "cut_teaser", "link_list",
+               "block_prose", "log_words", "sentence", "teaser_heading", "comments_heading")}
     n = len(column["log_words"])
     rows = np.zeros((n + 1, len(SWITCH_NAMES)))
-    rows[[0, n], 0] = 1.0
     if n < 2:
         return rows
-    prose, words, sentence = column["block_prose"], column["log_words"], column["sentence"]
-    heading = (words <= HEADING_WORDS) & (sentence == 0) & (prose == 0)
+    prose = column["block_prose"]
+    heading = (column["log_words"] <= HEADING_WORDS) & (column["sentence"] == 0) & (prose == 0)
     closed = column["after_comments_heading"] + 2 * column["after_teaser_heading"] + 4 * column["cut_teaser"]
-    rows[1:n, 1:] = np.column_stack([
-        _changes(column["pattern_rule"]), _changes(column["outside_region"]), _changes(closed),
-        _changes(column["link_list"]), _changes(prose), np.abs(words[1:] - words[:-1]),
-        prose[1:] * prose[:-1], column["wrapped"][1:] * column["wrapped"][:-1] * (sentence[:-1] == 0),
-        sentence[:-1], heading[:-1] & (prose[1:] != 0),
+    rows[1:n] = np.column_stack([
+        _changes(column["outside_region"]), _changes(closed), _changes(column["link_list"]),
+        prose[1:] * prose[:-1], heading[:-1] & (prose[1:] != 0),
         np.maximum(column["teaser_heading"][1:], column["comments_heading"][1:]),
     ])
     return rows
