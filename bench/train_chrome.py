@@ -53,7 +53,7 @@ KINDS = {"extraction": ("textdump", "textdump_window"), "readability": ("textdum
          "trafeval": ("textdump",)}
 SWITCH_COSTS = (0.5, 1.0, 2.0)
 # each switch cost is also tried moved by these weights on the boundary's features (chrome_model.SWITCH_NAMES),
-# chosen by a coordinate search on site CV of partitions 0-2 with the fold models held fixed
+# chosen by a coordinate search on site CV with the fold models held fixed (bench/switch_search.py)
 SWITCH_WEIGHTS = {"region_edge": -0.5, "closed_edge": -1.5, "link_edge": -0.5, "in_paragraph": 1.0,
                   "heading_above": 0.5, "heading_below": -2.0}
 CHECK_ROWS = 50  # feature rows stored with the model, with scikit-learn's scores for them

@@ -2,7 +2,7 @@
 gradient-boosted trees (data/chrome_model.json, trained by bench/train_chrome.py) and a two-state
 Viterbi pass that labels each line body or chrome with a cost for every switch, so that short
 lines between body lines (table cells, list items) stay in and lone prose-like lines in the
-chrome go.
+chrome go; the cost depends on the boundary (dear inside prose, cheap above a teaser heading).
 """
 
 from __future__ import annotations
@@ -54,9 +54,10 @@ class LineLike(Protocol):
 @dataclass(frozen=True, slots=True)
 class LineModel:
     """A sum of regression trees over named features (log-odds of body) and the Viterbi cost
-    of a body/chrome switch. The trees are flattened into one node table: node i tests
-    `feature[i] <= threshold[i]` and goes to `left[i]` or `right[i]`; a leaf points to itself
-    and carries `value[i]`; `roots` holds each tree's first node."""
+    of a body/chrome switch, moved at each boundary by `switch_weights`. The trees are
+    flattened into one node table: node i tests `feature[i] <= threshold[i]` and goes to
+    `left[i]` or `right[i]`; a leaf points to itself and carries `value[i]`; `roots` holds each
+    tree's first node."""
 
     names: tuple[str, ...]
     baseline: float
