@@ -411,7 +411,8 @@ def parse_line_model(data: dict) -> LineModel:
     """The model from its JSON form: feature `names`, `baseline`, `depth`, `switch_cost` and `trees`, each
     a list of nodes [feature, threshold, left, right, value] (a leaf has left = right = -1); an
     optional `stage2` holds the second stage's `baseline`, `depth` and `trees` over the first stage's
-    features followed by PAGE_NAMES (its `names`)."""
+    features followed by PAGE_NAMES (its `names`); optional `switch_weights`, a weight per name of
+    SWITCH_NAMES, move the switch cost at each boundary."""
     roots: list[int] = []
     columns: tuple[list, ...] = ([], [], [], [], [])  # feature, threshold, left, right, value
     for tree in data["trees"]:
