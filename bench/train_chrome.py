@@ -1,7 +1,7 @@
 """Train the chrome classifier's line model (pipeline/data/chrome_model.json) on the three benchmark sets.
 
 Usage: PYTHONPATH=. python bench/train_chrome.py [--folds 5] [--partitions N] [--stacked] [--bags N] [--worst N]
-       [--fixed-models DIR] [--write]
+       [--fixed-models DIR] [--write | --write-switch]
 Labels: on the full-text sets (extraction, readability) a line is body when most of its tokens
 sit in word 4-grams of the ground truth; on trafeval a line holding a must-appear snippet is
 body, one holding a must-not snippet chrome, the others carry no weight. Every page weighs the
@@ -9,14 +9,15 @@ same. The score is a small gradient-boosted tree ensemble (scikit-learn, for tra
 trees are exported to JSON and evaluated by chrome_model.py), optionally stacked with a second
 stage that sees the whole page through the first stage's verdicts (the article block, its title,
 the lines' distance and similarity to them; its training rows carry out-of-fold first-stage
-scores). Evaluation is by site: a fixed hash-chosen half of each set's sites is held out and only
-reported; on the other half, --folds-fold cross-validation with every site in one fold chooses
-the switch cost; the F1 reported is that of the whole chrome step on pages of sites the model
-never saw. --partitions N averages that site CV over N ways of dealing the sites to folds (a
-change of the features moves one partition's figures by up to 0.005-0.01 per set by retraining
-alone). --fixed-models DIR keeps the fold and tuning-half models in DIR on the first run and
-uses them on later runs (a rule change measured with the models held fixed). --write fits on
-every page of all sets and stores the model.
+scores). Evaluation is by site: a fixed hash-chosen half of each set's sites is held out and
+only reported; on the other half, --folds-fold cross-validation with every site in one fold
+chooses the switch cost, constant or moved by SWITCH_WEIGHTS at each boundary; the F1 reported
+is that of the whole chrome step on pages of sites the model never saw. --partitions N averages
+that site CV over N ways of dealing the sites to folds (a change of the features moves one
+partition's figures by up to 0.005-0.01 per set by retraining alone). --fixed-models DIR keeps
+the fold and tuning-half models in DIR on the first run and uses them on later runs (a rule
+change measured with the models held fixed). --write fits on every page of all sets and stores
+the model; --write-switch stores only the chosen switch cost and weights in the stored model.
 Measured: the stacked second stage did not beat one stage (site CV at the chosen switch cost 2.0,
 extraction 0.8975 / window 0.9197, readability 0.8524 / 0.8636, trafeval 0.8624 against 0.9004 /
 0.9238, 0.8399 / 0.8620, 0.8662; held-out 0.9100 / 0.9078, 0.9351 / 0.9428, 0.8720 against 0.9139 /
@@ -51,6 +52,10 @@ from pipeline.steps.chrome_model import (
 KINDS = {"extraction": ("textdump", "textdump_window"), "readability": ("textdump", "textdump_window"),
          "trafeval": ("textdump",)}
 SWITCH_COSTS = (0.5, 1.0, 2.0)
+# each switch cost is also tried moved by these weights on the boundary's features (chrome_model.SWITCH_NAMES),
+# chosen by a coordinate search on site CV with the fold models held fixed (bench/switch_search.py)
+SWITCH_WEIGHTS = {"region_edge": -0.5, "closed_edge": -1.5, "link_edge": -0.5, "in_paragraph": 1.0,
+                  "heading_above": 0.5, "heading_below": -2.0}
 CHECK_ROWS = 50  # feature rows stored with the model, with scikit-learn's scores for them
 TREES = {"max_iter": 150, "max_depth": 4, "learning_rate": 0.1, "l2_regularization": 1.0, "min_samples_leaf": 100}
 BAGS = 1
@@ -70,6 +75,10 @@ class Dump:
     features: dict[str, np.ndarray]  # a column per feature name
     labels: np.ndarray
     weights: np.ndarray
+
+
+Setting = tuple[float, bool]  # a switch cost, and whether SWITCH_WEIGHTS move it by boundary
+Results = dict[Setting, tuple[dict[str, float], dict]]  # per setting: F1 per set and kind, and per page
 
 
 def token_labels(lines: list, truth: str) -> tuple[np.ndarray, np.ndarray]:
@@ -197,8 +206,18 @@ def train(dumps: list[Dump], stacked: bool, bags: int = BAGS) -> dict:
     return {**stage1, "stage2": {"names": names, **stage2}}
 
 
-def with_cost(trees: dict, switch_cost: float) -> LineModel:
-    return parse_line_model({**trees, "switch_cost": switch_cost})
+def switch_terms(setting: Setting) -> dict:
+    """The model file's switch cost and, for a setting by boundary, its boundary weights."""
+    cost, by_boundary = setting
+    return {"switch_cost": cost, **({"switch_weights": SWITCH_WEIGHTS} if by_boundary else {})}
+
+
+def with_cost(trees: dict, setting: Setting) -> LineModel:
+    return parse_line_model({**trees, **switch_terms(setting)})
+
+
+def label(setting: Setting) -> str:
+    return f"switch cost {setting[0]}" + (" by boundary" if setting[1] else "")
 
 
 def evaluate(dumps: list[Dump], models: dict[int, LineModel],
@@ -229,28 +248,28 @@ def trained(dumps: list[Dump], stacked: bool, bags: int, stored: Path | None) ->
     return trees
 
 
-def cross_validate(dumps: list[Dump], folds: int, stacked: bool, bags: int = BAGS,
-                   partitions: int = 1, fixed: Path | None = None) -> dict[float, tuple[dict[str, float], dict]]:
-    """Per switch cost, the site-CV F1 per set and dump kind (the mean over `partitions` ways of
-    dealing the sites to folds) and each page's own F1 (in the first of them); fold models are
-    kept in, or taken from, the folder `fixed` when given."""
-    results: dict[float, tuple[dict[str, float], dict]] = {}
+def cross_validate(dumps: list[Dump], folds: int, stacked: bool, bags: int = BAGS, partitions: int = 1,
+                   fixed: Path | None = None) -> Results:
+    """Per setting of the switch cost, the site-CV F1 per set and dump kind (the mean over
+    `partitions` ways of dealing the sites to folds) and each page's own F1 (in the first of
+    them); fold models are kept in, or taken from, the folder `fixed` when given."""
+    results: Results = {}
     for partition in range(partitions):
         parts = site_folds(dumps, folds, partition)
         fitted = [(part, trained([d for d in dumps if d not in part], stacked, bags,
                                  fixed / f"partition{partition}-fold{i}.json" if fixed else None))
                   for i, part in enumerate(parts)]
-        for cost in SWITCH_COSTS:
-            models = {id(d): with_cost(trees, cost) for part, trees in fitted for d in part}
+        for setting in [(cost, by_boundary) for cost in SWITCH_COSTS for by_boundary in (False, True)]:
+            models = {id(d): with_cost(trees, setting) for part, trees in fitted for d in part}
             pages: dict[str, dict[str, float]] = {}
             f1 = evaluate(dumps, models, pages)
-            print(f"switch cost {cost}, partition {partition}: site CV F1 "
+            print(f"{label(setting)}, partition {partition}: site CV F1 "
                   + "  ".join(f"{k} {v:.4f}" for k, v in f1.items()), flush=True)
-            mean, first = results.get(cost, ({}, pages))
-            results[cost] = ({k: mean.get(k, 0.0) + v / partitions for k, v in f1.items()}, first)
+            mean, first = results.get(setting, ({}, pages))
+            results[setting] = ({k: mean.get(k, 0.0) + v / partitions for k, v in f1.items()}, first)
     if partitions > 1:
-        for cost, (f1, _) in results.items():
-            print(f"switch cost {cost}: site CV F1, mean of {partitions} partitions "
+        for setting, (f1, _) in results.items():
+            print(f"{label(setting)}: site CV F1, mean of {partitions} partitions "
                   + "  ".join(f"{k} {v:.4f}" for k, v in f1.items()), flush=True)
     return results
 
@@ -266,6 +285,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--write-switch", action="store_true",
+                        help="store only the chosen switch cost and weights, the stored trees and figures kept")
     parser.add_argument("--stacked", action="store_true", help="add the whole-page second stage")
     parser.add_argument("--tune-model", type=Path, help="also store the model fitted on the tuning half here")
     parser.add_argument("--bags", type=int, default=BAGS, help="ensembles averaged, each on a bootstrap of the sites")
@@ -279,18 +300,21 @@ def main() -> None:
     tune = [d for d in dumps if not d.page.held_out]
     held = [d for d in dumps if d.page.held_out]
     validated = cross_validate(tune, args.folds, args.stacked, args.bags, args.partitions, args.fixed_models)
-    results = {cost: f1 for cost, (f1, _) in validated.items()}
+    results = {setting: f1 for setting, (f1, _) in validated.items()}
     cost = max(results, key=lambda c: sum(results[c].values()))
     trees = trained(tune, args.stacked, args.bags, args.fixed_models / "tuning.json" if args.fixed_models else None)
     pages = validated[cost][1]
     held_f1 = evaluate(held, {id(d): with_cost(trees, cost) for d in held}, pages)
-    print(f"chosen switch cost {cost}; held-out F1 " + "  ".join(f"{k} {v:.4f}" for k, v in held_f1.items()))
+    print(f"chosen {label(cost)}; held-out F1 " + "  ".join(f"{k} {v:.4f}" for k, v in held_f1.items()))
     if args.tune_model:
-        args.tune_model.write_text(json.dumps({"switch_cost": cost, **trees}, separators=(",", ":")) + "\n")
+        args.tune_model.write_text(json.dumps({**switch_terms(cost), **trees}, separators=(",", ":")) + "\n")
     print_worst(pages, args.worst)
+    if args.write_switch:
+        stored = {k: v for k, v in json.loads(DEFAULT_PATH.read_text()).items() if not k.startswith("switch_")}
+        Path(DEFAULT_PATH).write_text(json.dumps({**switch_terms(cost), **stored}, separators=(",", ":")) + "\n")
     if args.write:
         trees = train(dumps, args.stacked, args.bags)
-        payload = {"switch_cost": cost, "site_cv_f1": {k: round(v, 4) for k, v in results[cost].items()},
+        payload = {**switch_terms(cost), "site_cv_f1": {k: round(v, 4) for k, v in results[cost].items()},
                    "held_out_f1": {k: round(v, 4) for k, v in held_f1.items()},
                    "params": TREES, "bags": args.bags, **trees}
         if "stage2" in trees:

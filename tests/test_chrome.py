@@ -10,7 +10,16 @@ import pytest
 from bench.clean_stdin import article_from_bytes
 from pipeline.edits import replay
 from pipeline.record import Article
-from pipeline.steps.chrome import LONG_WORDS, count_words, is_sentence, split_lines, strip_text_chrome, teaser_rule
+from pipeline.steps.chrome import (
+    LONG_WORDS,
+    chrome_features,
+    count_words,
+    is_sentence,
+    split_lines,
+    strip_text_chrome,
+    teaser_rule,
+)
+from pipeline.steps.chrome_model import load_line_model, parse_line_model, switch_costs
 from pipeline.steps.chrome_patterns import load_chrome_patterns
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -200,3 +209,30 @@ def test_a_teaser_box_inside_the_article_goes_and_the_article_after_it_stays() -
     assert "Ferry operator cancels" not in cleaned.text
     box = [edit for edit in cleaned.edits if edit.reason == "teaser_block"]
     assert box and box[0].before.startswith("Don't miss")
+
+
+PARAGRAPHS = [
+    "The council approved the new budget for the city on Monday after a long debate about roads and schools.",
+    "Residents who spoke at the meeting asked for more money for the public library and the swimming pool.",
+]
+
+
+def test_the_line_model_pays_the_switch_cost_of_each_boundary() -> None:
+    """A heading between paragraphs stays at one cost per switch and goes when the switch below
+    a heading-like line costs less (a stump scores prose lines 3, the others -1.5)."""
+    text = "\n".join([*PARAGRAPHS, PARAGRAPHS[0].replace("Monday", "Friday"), "Sunflowers",
+                      PARAGRAPHS[1].replace("library", "park"), PARAGRAPHS[0].replace("city", "town")]) + "\n"
+    stump = [[0, 0.5, 1, 2, 0.0], [0, 0.0, -1, -1, -1.5], [0, 0.0, -1, -1, 3.0]]
+    trees = {"names": ["block_prose"], "baseline": 0.0, "depth": 1, "trees": [stump], "switch_cost": 1.0}
+    article = article_from_bytes(text.encode(), "text/plain")
+    assert "Sunflowers" in strip_text_chrome(article, model=parse_line_model(trees)).text
+    cheap = parse_line_model({**trees, "switch_weights": {"heading_above": -1.0}})
+    cleaned = strip_text_chrome(article, model=cheap)
+    assert [(edit.reason, edit.before) for edit in cleaned.edits] == [("not_article_like", "Sunflowers\n")]
+
+
+def test_the_stored_model_moves_its_switch_cost_by_boundary() -> None:
+    model = load_line_model()
+    assert any(model.switch_weights)
+    _, features = chrome_features("\n".join([*PARAGRAPHS, "Related posts", "A new bridge opens"]) + "\n")
+    assert len(set(switch_costs(features, model).tolist())) > 1

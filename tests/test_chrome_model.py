@@ -7,18 +7,24 @@ import json
 import numpy as np
 import pytest
 
+from pipeline.steps.chrome import chrome_features
 from pipeline.steps.chrome_model import (
     DEFAULT_PATH,
     OFF_PAGE,
     PAGE_NAMES,
+    SWITCH_NAMES,
     body_scores,
+    boundary_features,
     load_line_model,
     page_features,
     parse_line_model,
+    switch_costs,
     tree_scores,
     viterbi,
 )
 from tests.chrome_lines import Line
+
+PROSE = "The council approved the new budget for the city on Monday after a long debate about roads and schools."
 
 
 def test_the_exported_trees_score_like_scikit_learn_did_at_training() -> None:
@@ -42,6 +48,33 @@ def test_a_tree_routes_each_row_to_its_leaf() -> None:
 def test_viterbi_keeps_a_short_line_between_body_lines_and_drops_a_lone_one() -> None:
     assert viterbi([3.0, -0.5, 3.0], 1.0) == [True, True, True]
     assert viterbi([-3.0, 1.5, -3.0], 1.0) == [False, False, False]
+
+
+def test_viterbi_takes_a_cost_per_boundary() -> None:
+    """Before line i the cost at i, after the last line the one at len(scores)."""
+    scores = [-3.0, 1.5, -3.0]
+    assert viterbi(scores, 1.0) == [False, False, False] == viterbi(scores, [1.0] * 4)
+    assert viterbi(scores, [1.0, 0.5, 0.5, 1.0]) == [False, True, False]
+    assert viterbi([1.5, -3.0], [0.5, 0.5, 9.0]) == [True, False]  # leaving after line 0 is cheaper than at the end
+    assert viterbi([1.5, -3.0], [0.5, 2.0, 9.0]) == [False, False]
+
+
+def test_a_switch_is_dear_inside_prose_and_below_a_heading_cheap_above_a_teaser_heading() -> None:
+    text = "\n".join([PROSE, PROSE.replace("city", "town"), "Sunflowers", PROSE.replace("Monday", "Friday"),
+                      PROSE.replace("roads", "bridges"), "Related posts", "A new bridge opens", "Garden tips"])
+    _, features = chrome_features(text)
+    rows = {name: column.tolist() for name, column in zip(SWITCH_NAMES, boundary_features(features).T, strict=True)}
+    assert rows["in_paragraph"] == [0, 1, 0, 0, 1, 0, 0, 0, 0]
+    assert rows["heading_above"] == [0, 0, 0, 1, 0, 0, 0, 0, 0]  # "Sunflowers" over a paragraph
+    assert rows["heading_below"] == [0, 0, 0, 0, 0, 1, 0, 0, 0]
+    assert rows["region_edge"] == [0, 0, 0, 0, 0, 1, 0, 0, 0]  # the main region ends above "Related posts"
+    assert rows["closed_edge"] == [0, 0, 0, 0, 0, 0, 1, 0, 0]  # what the heading closes starts below it
+    model = parse_line_model({"names": [], "baseline": 0.0, "depth": 0, "trees": [], "switch_cost": 2.0,
+                              "switch_weights": {"in_paragraph": 1.0, "heading_above": 0.5, "heading_below": -2.0,
+                                                 "region_edge": -0.5}})
+    assert switch_costs(features, model).tolist() == [2.0, 3.0, 2.0, 2.5, 3.0, 0.0, 2.0, 2.0, 2.0]
+    without = parse_line_model({"names": [], "baseline": 0.0, "depth": 0, "trees": [], "switch_cost": 2.0})
+    assert switch_costs(features, without).tolist() == [2.0] * 9
 
 
 def test_the_page_view_finds_the_article_block_its_title_and_repeated_shapes() -> None:

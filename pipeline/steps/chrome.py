@@ -16,7 +16,7 @@ import numpy as np
 
 from pipeline.edits import apply_edits
 from pipeline.record import Article, Edit
-from pipeline.steps.chrome_model import LineModel, body_scores, line_features, load_line_model, viterbi
+from pipeline.steps.chrome_model import LineModel, body_scores, line_features, load_line_model, switch_costs, viterbi
 from pipeline.steps.chrome_patterns import ChromePatterns, load_chrome_patterns
 from pipeline.steps.soft_hyphens import soft_hyphen_edits
 
@@ -209,7 +209,7 @@ class _Classifier:
     def run(self, model: LineModel) -> None:
         indices, features = self.features()
         lines = [self.lines[index] for index in indices]
-        labels = viterbi(body_scores(features, model, lines), model.switch_cost)
+        labels = viterbi(body_scores(features, model, lines), switch_costs(features, model))
         body = self._relabel(dict(zip(indices, labels, strict=True)))
         if body:
             self._find_title(body[0])

@@ -2,7 +2,7 @@
 gradient-boosted trees (data/chrome_model.json, trained by bench/train_chrome.py) and a two-state
 Viterbi pass that labels each line body or chrome with a cost for every switch, so that short
 lines between body lines (table cells, list items) stay in and lone prose-like lines in the
-chrome go.
+chrome go; the cost depends on the boundary (dear inside prose, cheap above a teaser heading).
 """
 
 from __future__ import annotations
@@ -54,9 +54,10 @@ class LineLike(Protocol):
 @dataclass(frozen=True, slots=True)
 class LineModel:
     """A sum of regression trees over named features (log-odds of body) and the Viterbi cost
-    of a body/chrome switch. The trees are flattened into one node table: node i tests
-    `feature[i] <= threshold[i]` and goes to `left[i]` or `right[i]`; a leaf points to itself
-    and carries `value[i]`; `roots` holds each tree's first node."""
+    of a body/chrome switch, moved at each boundary by `switch_weights`. The trees are
+    flattened into one node table: node i tests `feature[i] <= threshold[i]` and goes to
+    `left[i]` or `right[i]`; a leaf points to itself and carries `value[i]`; `roots` holds each
+    tree's first node."""
 
     names: tuple[str, ...]
     baseline: float
@@ -69,6 +70,7 @@ class LineModel:
     depth: int
     switch_cost: float
     stage2: LineModel | None = None  # scores the lines again from page_features
+    switch_weights: tuple[float, ...] = ()  # per SWITCH_NAMES, added to switch_cost at a boundary
 
 
 def _own_columns(lines: Sequence[LineLike]) -> dict[str, np.ndarray]:
@@ -340,22 +342,64 @@ def body_scores(
     return scores.tolist()
 
 
-def viterbi(scores: Sequence[float], switch_cost: float) -> list[bool]:
+SWITCH_NAMES = ("region_edge", "closed_edge", "link_edge", "in_paragraph", "heading_above", "heading_below")
+HEADING_WORDS = math.log1p(12)  # a heading-like line: at most this many words (log), no sentence end
+
+
+def _changes(column: np.ndarray) -> np.ndarray:
+    """Per pair of neighbouring lines, whether `column` differs between them."""
+    return (column[1:] != column[:-1]).astype(float)
+
+
+def boundary_features(features: Mapping[str, Sequence[float]]) -> np.ndarray:
+    """Per boundary (before the first line, between each two lines, after the last), a row of
+    SWITCH_NAMES: whether the main region, the lines closed off by a heading or a link list
+    start or end there, whether both lines are prose, whether a heading-like line stands above
+    a prose line and whether a teaser or comments heading stands below (0 at the page's ends)."""
+    column = {name: np.asarray(features[name], dtype=float) for name in
+              ("outside_region", "after_comments_heading", "after_teaser_heading", "cut_teaser", "link_list",
+               "block_prose", "log_words", "sentence", "teaser_heading", "comments_heading")}
+    n = len(column["log_words"])
+    rows = np.zeros((n + 1, len(SWITCH_NAMES)))
+    if n < 2:
+        return rows
+    prose = column["block_prose"]
+    heading = (column["log_words"] <= HEADING_WORDS) & (column["sentence"] == 0) & (prose == 0)
+    closed = column["after_comments_heading"] + 2 * column["after_teaser_heading"] + 4 * column["cut_teaser"]
+    rows[1:n] = np.column_stack([
+        _changes(column["outside_region"]), _changes(closed), _changes(column["link_list"]),
+        prose[1:] * prose[:-1], heading[:-1] & (prose[1:] != 0),
+        np.maximum(column["teaser_heading"][1:], column["comments_heading"][1:]),
+    ])
+    return rows
+
+
+def switch_costs(features: Mapping[str, Sequence[float]], model: LineModel) -> np.ndarray:
+    """The cost of a body/chrome switch at each boundary of the lines (`features`: a column per
+    feature name): the model's switch cost, moved by its weights on the boundary's features, at
+    least 0."""
+    n = len(next(iter(features.values()))) if features else 0
+    if not len(model.switch_weights):
+        return np.full(n + 1, model.switch_cost)
+    return np.maximum(0.0, model.switch_cost + boundary_features(features) @ np.array(model.switch_weights))
+
+
+def viterbi(scores: Sequence[float], switch_cost: float | Sequence[float]) -> list[bool]:
     """Body (True) or chrome per line: the labelling maximising the summed log-odds of body
-    lines minus `switch_cost` per change of label (the page starts and ends in chrome)."""
+    lines minus the cost of each change of label (the page starts and ends in chrome).
+    `switch_cost` is one cost for every switch or one per boundary: before line i at i, after
+    the last line at len(scores)."""
     if not scores:
         return []
-    chrome, body = 0.0, -switch_cost
+    costs = np.broadcast_to(np.asarray(switch_cost, dtype=float), len(scores) + 1).tolist()
+    chrome, body = 0.0, -math.inf
     back: list[tuple[bool, bool]] = []  # per line: (chrome came from body, body came from chrome)
-    for score in scores:
-        from_body = body - switch_cost > chrome
-        from_chrome = chrome - switch_cost > body
-        chrome, body = (
-            max(chrome, body - switch_cost),
-            max(body, chrome - switch_cost) + score,
-        )
+    for score, cost in zip(scores, costs, strict=False):
+        from_body = body - cost > chrome
+        from_chrome = chrome - cost > body
+        chrome, body = max(chrome, body - cost), max(body, chrome - cost) + score
         back.append((from_body, from_chrome))
-    state = body - switch_cost > chrome
+    state = body - costs[-1] > chrome
     labels = []
     for from_body, from_chrome in reversed(back):
         labels.append(state)
@@ -367,7 +411,8 @@ def parse_line_model(data: dict) -> LineModel:
     """The model from its JSON form: feature `names`, `baseline`, `depth`, `switch_cost` and `trees`, each
     a list of nodes [feature, threshold, left, right, value] (a leaf has left = right = -1); an
     optional `stage2` holds the second stage's `baseline`, `depth` and `trees` over the first stage's
-    features followed by PAGE_NAMES (its `names`)."""
+    features followed by PAGE_NAMES (its `names`); optional `switch_weights`, a weight per name of
+    SWITCH_NAMES, move the switch cost at each boundary."""
     roots: list[int] = []
     columns: tuple[list, ...] = ([], [], [], [], [])  # feature, threshold, left, right, value
     for tree in data["trees"]:
@@ -384,7 +429,13 @@ def parse_line_model(data: dict) -> LineModel:
         np.array(threshold, dtype=float), np.array(left, dtype=np.intp), np.array(right, dtype=np.intp),
         np.array(value, dtype=float), data["depth"], data["switch_cost"],
         parse_line_model({**data["stage2"], "switch_cost": 0.0}) if data.get("stage2") else None,
+        _switch_weights(data.get("switch_weights")),
     )
+
+
+def _switch_weights(weights: Mapping[str, float] | None) -> tuple[float, ...]:
+    """The weights of the boundary features in SWITCH_NAMES order (none: one cost everywhere)."""
+    return tuple(float(weights.get(name, 0.0)) for name in SWITCH_NAMES) if weights else ()
 
 
 @cache
