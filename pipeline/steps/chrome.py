@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Iterable, Sequence
+from itertools import pairwise
 from typing import NamedTuple
 
 import numpy as np
@@ -45,11 +46,15 @@ INSET_PROSE = 3  # ... hold this many article-like lines in a row opens a box in
 MAX_RULE_WORDS = 150  # pattern rules judge lines up to this length (cookie banners run long)
 MAX_SHORT_RULE_WORDS = 25  # short-line rules judge lines up to this length
 MAX_BYLINE_WORDS = 12
+ENUMERATOR = re.compile(r"(?:#\s?)?(\d{1,3})[.):]?\s+\S|#(\d{1,3})\b")  # "1) Lego ...", "2. Step", "#3 ..."
+ENUM_GAP = 6  # consecutive items of an enumeration stand at most this many non-blank lines apart
+ENUM_ITEMS = 3  # an enumeration this long that the region opens or closes in, or that borders it, widens it
+ENUM_BORDER = 2  # ... bordering: at most this many non-blank lines between the two
 LINK_LIST_RUN = 3  # this many short unpunctuated lines in a row inside the region are a link list
 MAX_CAPTION_WORDS = 40
 TITLE_LOOKBACK = 15  # lines above the main region searched for the title
 HINT_NAMES = ("pattern_rule", "teaser_heading", "comments_heading", "bullet", "outside_region", "cut_teaser",
-              "link_list", "line_value")
+              "link_list", "enumeration", "line_value")
 
 
 class Line(NamedTuple):
@@ -185,6 +190,7 @@ class _Classifier:
         self.paragraphed = any(not line.text for line in lines[1:-1])  # blank lines part blocks
         self.values = [line_value(line) if line.text else 0.0 for line in lines]  # line_value per line
         self.teasers = [teaser_rule(line, patterns) if line.text else None for line in lines]
+        self.enumerated: dict[int, float] = {}  # lines of enumerations: 1.0 an item, 0.5 a line after one
 
     def features(self) -> tuple[list[int], dict[str, np.ndarray]]:
         """Apply the pattern rules and the main region; return the non-blank line indices and
@@ -194,9 +200,10 @@ class _Classifier:
         for index, rule in zip(indices, rules, strict=True):
             self._match_patterns(index, rule)
         self.rules = dict(self.reasons)
+        enumerations = self._enumerations()
         region = main_region(self.lines, self.values, self.reasons)
         if region is not None:
-            first, last = self._cut_teasers(*region)
+            first, last = self._widen(*self._cut_teasers(*region), enumerations)
             for index in range(len(self.lines)):
                 if self.lines[index].text and not first <= index <= last:
                     self.reasons.setdefault(index, "outside_main_text")
@@ -237,6 +244,7 @@ class _Classifier:
             [reason == "outside_main_text" for reason in reasons],
             [reason in ("teaser_block", "comments") for reason in reasons],
             [reason == "link_list" for reason in reasons],
+            [self.enumerated.get(index, 0.0) for index in indices],
         )
         flags = {name: np.array(column, dtype=float) for name, column in zip(HINT_NAMES[:-1], columns, strict=True)}
         values = np.array([self.values[index] for index in indices], dtype=float)
@@ -267,6 +275,82 @@ class _Classifier:
                     self._remove(range(first, index + 1), rule)
                     first = index + 1
         return first, last
+
+    def _widen(self, first: int, last: int, enumerations: list[tuple[list[int], int]]) -> tuple[int, int]:
+        """The region grown over the enumerations (numbered items, in order) it opens or closes in
+        or that border it, with the lines after the last item up to the spacing of the items;
+        none of them crosses a pattern-rule line or a teaser heading."""
+        for items, end in enumerations:
+            after = self._between(last, items[0])
+            if items[-1] > last and (first <= items[0] <= last + 1 or (after is not None and after <= ENUM_BORDER)):
+                last = end
+            before = self._between(items[-1], first)
+            if items[0] < first and (items[-1] >= first - 1 or (before is not None and before <= ENUM_BORDER)):
+                first = items[0]
+        return first, last
+
+    def _extent(self, item: int, spacing: int) -> int:
+        """The last line of the enumeration item at `item`: up to `spacing` - 1 lines after it, ending
+        before a blank-free run hits a pattern-rule line or a teaser heading."""
+        end = item
+        for index in range(item + 1, min(len(self.lines), item + spacing)):
+            if self.lines[index].text and (index in self.rules or self.teasers[index]):
+                break
+            end = index
+        return end
+
+    def _between(self, above: int, below: int) -> int | None:
+        """How many non-blank lines stand between the lines `above` and `below` (None when one
+        of them is a pattern-rule line or a teaser heading, or `below` is not below `above`)."""
+        if below <= above:
+            return None
+        count = 0
+        for index in range(above + 1, below):
+            if self.lines[index].text:
+                if index in self.rules or self.teasers[index]:
+                    return None
+                count += 1
+        return count
+
+    def _enumerations(self) -> list[tuple[list[int], int]]:
+        """Runs of lines opening with consecutive numbers (1, 2, 3, ...), each within ENUM_GAP
+        non-blank lines of the one before and no pattern-rule line or teaser heading between, of
+        ENUM_ITEMS items or more: the indices of their items and of their last line (`_extent`),
+        in order; their lines go to `enumerated`."""
+        open_runs: dict[int, list[int]] = {}  # next number expected -> items so far
+        runs: list[list[int]] = []
+        seen = 0  # non-blank lines so far
+        position: dict[int, int] = {}
+        for index, line in enumerate(self.lines):
+            if not line.text:
+                continue
+            seen += 1
+            position[index] = seen
+            if index in self.rules or self.teasers[index]:
+                runs += open_runs.values()
+                open_runs = {}
+                continue
+            match = ENUMERATOR.match(line.text)
+            if not match or not LETTER.search(line.text[match.end() - 1 :]):
+                continue
+            number = int(match.group(1) or match.group(2))
+            items = open_runs.pop(number, None)
+            if items is None or seen - position[items[-1]] > ENUM_GAP:
+                if items is not None:
+                    runs.append(items)
+                items = []
+            items.append(index)
+            if number + 1 in open_runs:
+                runs.append(open_runs[number + 1])
+            open_runs[number + 1] = items
+        runs += open_runs.values()
+        found = []
+        for items in sorted(items for items in runs if len(items) >= ENUM_ITEMS):
+            end = self._extent(items[-1], max(b - a for a, b in pairwise(items)))
+            self.enumerated.update((index, 0.5) for index in range(items[0], end + 1) if self.lines[index].text)
+            self.enumerated.update((index, 1.0) for index in items)
+            found.append((items, end))
+        return found
 
     def _resumes(self, heading: int, last: int) -> int | None:
         """Where the article goes on after the teaser box that the line at `heading` opens: the
