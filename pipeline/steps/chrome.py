@@ -54,7 +54,7 @@ LINK_LIST_RUN = 3  # this many short unpunctuated lines in a row inside the regi
 MAX_CAPTION_WORDS = 40
 TITLE_LOOKBACK = 15  # lines above the main region searched for the title
 HINT_NAMES = ("pattern_rule", "teaser_heading", "comments_heading", "bullet", "outside_region", "cut_teaser",
-              "link_list", "enumeration", "line_value")
+              "link_list", "line_value")
 
 
 class Line(NamedTuple):
@@ -190,7 +190,7 @@ class _Classifier:
         self.paragraphed = any(not line.text for line in lines[1:-1])  # blank lines part blocks
         self.values = [line_value(line) if line.text else 0.0 for line in lines]  # line_value per line
         self.teasers = [teaser_rule(line, patterns) if line.text else None for line in lines]
-        self.enumerated: dict[int, float] = {}  # lines of enumerations: 1.0 an item, 0.5 a line after one
+        self.listed: set[int] = set()  # lines of enumerations in the main region: body whatever the line model says
 
     def features(self) -> tuple[list[int], dict[str, np.ndarray]]:
         """Apply the pattern rules and the main region; return the non-blank line indices and
@@ -204,6 +204,8 @@ class _Classifier:
         region = main_region(self.lines, self.values, self.reasons)
         if region is not None:
             first, last = self._widen(*self._cut_teasers(*region), enumerations)
+            self.listed = {index for items, end in enumerations if first <= items[0] and end <= last
+                           for index in range(items[0], end + 1) if self.lines[index].text}
             for index in range(len(self.lines)):
                 if self.lines[index].text and not first <= index <= last:
                     self.reasons.setdefault(index, "outside_main_text")
@@ -217,7 +219,8 @@ class _Classifier:
         indices, features = self.features()
         lines = [self.lines[index] for index in indices]
         labels = viterbi(body_scores(features, model, lines), model.switch_cost)
-        body = self._relabel(dict(zip(indices, labels, strict=True)))
+        listed = self.listed
+        body = self._relabel({index: label or index in listed for index, label in zip(indices, labels, strict=True)})
         if body:
             self._find_title(body[0])
         self._remove_captions()
@@ -244,7 +247,6 @@ class _Classifier:
             [reason == "outside_main_text" for reason in reasons],
             [reason in ("teaser_block", "comments") for reason in reasons],
             [reason == "link_list" for reason in reasons],
-            [self.enumerated.get(index, 0.0) for index in indices],
         )
         flags = {name: np.array(column, dtype=float) for name, column in zip(HINT_NAMES[:-1], columns, strict=True)}
         values = np.array([self.values[index] for index in indices], dtype=float)
@@ -316,7 +318,7 @@ class _Classifier:
         """Runs of lines opening with consecutive numbers (1, 2, 3, ...), each within ENUM_GAP
         non-blank lines of the one before and no pattern-rule line or teaser heading between, of
         ENUM_ITEMS items or more: the indices of their items and of their last line (`_extent`),
-        in order; their lines go to `enumerated`."""
+        in order."""
         open_runs: dict[int, list[int]] = {}  # next number expected -> items so far
         runs: list[list[int]] = []
         seen = 0  # non-blank lines so far
@@ -347,8 +349,6 @@ class _Classifier:
         found = []
         for items in sorted(items for items in runs if len(items) >= ENUM_ITEMS):
             end = self._extent(items[-1], max(b - a for a, b in pairwise(items)))
-            self.enumerated.update((index, 0.5) for index in range(items[0], end + 1) if self.lines[index].text)
-            self.enumerated.update((index, 1.0) for index in items)
             found.append((items, end))
         return found
 
