@@ -50,6 +50,8 @@ ENUMERATOR = re.compile(r"(?:#\s?)?(\d{1,3})[.):]?\s+\S|#(\d{1,3})\b")  # "1) Le
 ENUM_GAP = 6  # consecutive items of an enumeration stand at most this many non-blank lines apart
 ENUM_ITEMS = 3  # an enumeration this long that the region opens or closes in, or that borders it, widens it
 ENUM_BORDER = 2  # ... bordering: at most this many non-blank lines between the two
+TABLE_LINES = 10  # a run of this many short lines, TABLE_DIGITS of them with a number, is a table ...
+TABLE_DIGITS = 0.4  # ... whose lines cost the main region nothing
 LINK_LIST_RUN = 3  # this many short unpunctuated lines in a row inside the region are a link list
 MAX_CAPTION_WORDS = 40
 TITLE_LOOKBACK = 15  # lines above the main region searched for the title
@@ -190,6 +192,7 @@ class _Classifier:
         self.paragraphed = any(not line.text for line in lines[1:-1])  # blank lines part blocks
         self.values = [line_value(line) if line.text else 0.0 for line in lines]  # line_value per line
         self.teasers = [teaser_rule(line, patterns) if line.text else None for line in lines]
+        self.tabled: set[int] = set()  # lines of tables
         self.listed: set[int] = set()  # lines of enumerations in the main region: body whatever the line model says
 
     def features(self) -> tuple[list[int], dict[str, np.ndarray]]:
@@ -201,7 +204,7 @@ class _Classifier:
             self._match_patterns(index, rule)
         self.rules = dict(self.reasons)
         enumerations = self._enumerations()
-        region = main_region(self.lines, self.values, self.reasons)
+        region = main_region(self.lines, self._tabled(), self.reasons)
         if region is not None:
             first, last = self._widen(*self._cut_teasers(*region), enumerations)
             self.listed = {index for items, end in enumerations if first <= items[0] and end <= last
@@ -277,6 +280,26 @@ class _Classifier:
                     self._remove(range(first, index + 1), rule)
                     first = index + 1
         return first, last
+
+    def _tabled(self) -> list[float]:
+        """`values` with the lines of tables (runs of TABLE_LINES short lines or more, no
+        pattern-rule line among them, a share TABLE_DIGITS of them holding a number) at 0."""
+        values = list(self.values)
+        run: list[int] = []
+        for index in [*range(len(self.lines)), -1]:
+            line = self.lines[index] if index >= 0 else None
+            if line is not None and not line.text:
+                continue
+            if line is not None and values[index] < 0 and index not in self.rules:
+                run.append(index)
+                continue
+            digits = sum(1 for i in run if any(token.isdigit() for token in self.lines[i].tokens))
+            if len(run) >= TABLE_LINES and digits >= TABLE_DIGITS * len(run):
+                for i in run:
+                    values[i] = 0.0
+                    self.tabled.add(i)
+            run = []
+        return values
 
     def _widen(self, first: int, last: int, enumerations: list[tuple[list[int], int]]) -> tuple[int, int]:
         """The region grown over the enumerations (numbered items, in order) it opens or closes in
@@ -380,7 +403,8 @@ class _Classifier:
             line = self.lines[index] if index >= 0 else None
             if line is not None and not line.text:
                 continue
-            if line and self.values[index] < 0 and not is_sentence(line) and not BULLET.match(line.text):
+            if (line and self.values[index] < 0 and not is_sentence(line) and not BULLET.match(line.text)
+                    and index not in self.tabled):
                 run.append(index)
                 continue
             if len(run) >= LINK_LIST_RUN:
