@@ -10,7 +10,15 @@ import pytest
 from bench.clean_stdin import article_from_bytes
 from pipeline.edits import replay
 from pipeline.record import Article
-from pipeline.steps.chrome import LONG_WORDS, count_words, is_sentence, split_lines, strip_text_chrome, teaser_rule
+from pipeline.steps.chrome import (
+    LONG_WORDS,
+    chrome_features,
+    count_words,
+    is_sentence,
+    split_lines,
+    strip_text_chrome,
+    teaser_rule,
+)
 from pipeline.steps.chrome_patterns import load_chrome_patterns
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -200,3 +208,92 @@ def test_a_teaser_box_inside_the_article_goes_and_the_article_after_it_stays() -
     assert "Ferry operator cancels" not in cleaned.text
     box = [edit for edit in cleaned.edits if edit.reason == "teaser_block"]
     assert box and box[0].before.startswith("Don't miss")
+
+
+LIST_PAGE = "\n".join([
+    "Skip to content",
+    "Home",
+    "Film",
+    "Music",
+    "Games",
+    "Black Friday for collectors: the deals not to miss",
+    "23 Nov 2017",
+    "Black Friday is almost here: for those who do not know it yet, it is the day after Thanksgiving, "
+    "when American shops open their doors early and cut their prices for a single day.",
+    "The tradition took hold in the sixties, and in recent years it has spread to Europe, where most "
+    "online shops now offer discounts of their own for the whole week.",
+    "So here are our picks for collectors of the eighties and nineties, all of them on sale this week "
+    "while stocks last, with a link to each offer below.",
+    "1) Lego Star Wars Bomber",
+    "http://amzn.to/2iJFhRj",
+    "2) Polistil Race Track",
+    "http://amzn.to/2hZfWFJ",
+    "3) Blade Runner (Blu-Ray)",
+    "http://amzn.to/2hWEIX7",
+    "4) Ghostbusters Collection",
+    "http://amzn.to/2B4BNPS",
+    "5) Indiana Jones Collection",
+    "http://amzn.to/2hXQPDr",
+    "6) Hasbro Gaming Taboo",
+    "http://amzn.to/2hYjEj6",
+    "Amazon Black Friday Christmas gifts",
+    "Leave a Comment",
+    "You must be logged in to post a comment.",
+    "Privacy policy",
+    "About us",
+    "",
+])
+
+
+def test_a_numbered_list_after_the_article_prose_stays_with_its_links() -> None:
+    cleaned = strip_text_chrome(article_from_bytes(LIST_PAGE.encode(), "text/plain"))
+    assert "So here are our picks" in cleaned.text
+    for item in ("1) Lego Star Wars Bomber", "http://amzn.to/2hZfWFJ", "4) Ghostbusters", "6) Hasbro Gaming Taboo",
+                 "http://amzn.to/2hYjEj6"):
+        assert item in cleaned.text
+    assert "Amazon Black Friday Christmas gifts" not in cleaned.text
+    assert "Privacy policy" not in cleaned.text
+
+
+def test_the_main_region_takes_in_a_numbered_list_only_when_its_numbers_follow_in_order() -> None:
+    shuffled = LIST_PAGE.replace("2) Polistil", "7) Polistil").replace("4) Ghostbusters", "9) Ghostbusters")
+    for page, outside in ((LIST_PAGE, 0.0), (shuffled, 1.0)):
+        lines, features = chrome_features(page)
+        listed = [i for i, line in enumerate(lines) if line.text[:2] in ("1)", "3)", "6)") or "amzn" in line.text]
+        assert len(listed) == 9
+        assert [features["outside_region"][i] for i in listed] == [outside] * 9
+        assert features["outside_region"][[line.text for line in lines].index("Privacy policy")] == 1.0
+
+
+STANDINGS = [("Kyle Busch", 5040, 5, 1), ("Martin Truex Jr.", 5035, 7, 0), ("Kevin Harvick", 5033, 4, 6),
+             ("Denny Hamlin", 5027, 6, 3), ("Joey Logano", 2380, 2, 3), ("Ryan Blaney", 2339, 1, 1)]
+TABLE_PAGE = "\n".join([
+    "NASCAR standings | Autoracing | F1 | Indy | MotoGP",
+    "Menu",
+    "Formula 1 news",
+    "NASCAR news",
+    "Standings",
+    "On this page you will always find the current NASCAR standings, updated after every race of the season.",
+    "Final standings of the Monster Energy NASCAR Cup Series in 2019 after 36 races:",
+    "Pos.",
+    "Driver",
+    "Points",
+    "Wins",
+    "Poles",
+    *[cell for position, row in enumerate(STANDINGS, 1) for cell in (str(position), *map(str, row))],
+    "* Only the first twelve drivers fight for the title in the last ten races of the season.",
+    "* The Cup calendar holds thirty-six races, from Daytona in February to Homestead in November.",
+    "Privacy policy",
+    "About us",
+    "Contact",
+    "",
+])
+
+
+def test_a_table_of_short_lines_with_numbers_stays_in_the_main_region_and_is_no_link_list() -> None:
+    lines, features = chrome_features(TABLE_PAGE)
+    texts = [line.text for line in lines]
+    table = range(texts.index("Pos."), next(i for i, text in enumerate(texts) if text.startswith("* Only")))
+    assert features["outside_region"][next(i for i, text in enumerate(texts) if text.startswith("On this page"))] == 0.0
+    assert [features["outside_region"][i] + features["link_list"][i] for i in table] == [0.0] * len(table)
+    assert features["outside_region"][texts.index("Privacy policy")] == 1.0
