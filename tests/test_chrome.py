@@ -19,6 +19,7 @@ from pipeline.steps.chrome import (
     strip_text_chrome,
     teaser_rule,
 )
+from pipeline.steps.chrome_model import parse_line_model
 from pipeline.steps.chrome_patterns import load_chrome_patterns
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -297,3 +298,28 @@ def test_a_table_of_short_lines_with_numbers_stays_in_the_main_region_and_is_no_
     assert features["outside_region"][next(i for i, text in enumerate(texts) if text.startswith("On this page"))] == 0.0
     assert [features["outside_region"][i] + features["link_list"][i] for i in table] == [0.0] * len(table)
     assert features["outside_region"][texts.index("Privacy policy")] == 1.0
+
+
+def test_tables_between_the_article_prose_and_enumerations_in_it_stay_whatever_the_line_model_says() -> None:
+    chrome_everywhere = parse_line_model({"names": ["log_words"], "baseline": -5.0, "depth": 0, "trees": [],
+                                          "switch_cost": 2.0})
+    table = TABLE_PAGE[TABLE_PAGE.index("Pos.") : TABLE_PAGE.index("* Only")]
+    cleaned = strip_text_chrome(article_from_bytes(TABLE_PAGE.encode(), "text/plain"), model=chrome_everywhere).text
+    assert cleaned == table
+    listed = LIST_PAGE[LIST_PAGE.index("1) Lego") : LIST_PAGE.index("Amazon Black")]
+    cleaned = strip_text_chrome(article_from_bytes(LIST_PAGE.encode(), "text/plain"), model=chrome_everywhere).text
+    assert cleaned == listed
+
+
+def test_numbered_headlines_make_no_table() -> None:
+    teasers = ["Flood barrier holds as the river reaches a record height in the old town",
+               "Council approves the new tram line to the airport after a long debate",
+               "Local bakery wins the national bread prize for the third year running",
+               "Police close the motorway bridge after a lorry hits its railing at night",
+               "School choir sings at the opening of the rebuilt concert hall downtown",
+               "Storm cuts power to thousands of homes across the northern districts"]
+    table = TABLE_PAGE[TABLE_PAGE.index("Pos.") : TABLE_PAGE.index("* Only")]
+    page = TABLE_PAGE.replace(table, "".join(f"{i}\n{teaser}\n" for i, teaser in enumerate(teasers, 1)))
+    lines, features = chrome_features(page)
+    texts = [line.text for line in lines]
+    assert [features["outside_region"][texts.index(teaser)] for teaser in teasers] == [1.0] * len(teasers)

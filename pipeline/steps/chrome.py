@@ -46,12 +46,13 @@ INSET_PROSE = 3  # ... hold this many article-like lines in a row opens a box in
 MAX_RULE_WORDS = 150  # pattern rules judge lines up to this length (cookie banners run long)
 MAX_SHORT_RULE_WORDS = 25  # short-line rules judge lines up to this length
 MAX_BYLINE_WORDS = 12
-ENUMERATOR = re.compile(r"(?:#\s?)?(\d{1,3})[.):]?\s+\S|#(\d{1,3})\b")  # "1) Lego ...", "2. Step", "#3 ..."
+ENUMERATOR = re.compile(r"(\d{1,3})[.):]\s+\S|#(\d{1,3})\s+\S")  # "1) Lego ...", "2. Mix the flour", "#3 Oslo"
 ENUM_GAP = 6  # consecutive items of an enumeration stand at most this many non-blank lines apart
 ENUM_ITEMS = 3  # an enumeration this long that the region opens or closes in, or that borders it, widens it
 ENUM_BORDER = 2  # ... bordering: at most this many non-blank lines between the two
-TABLE_LINES = 10  # a run of this many short lines, TABLE_DIGITS of them with a number, is a table ...
-TABLE_DIGITS = 0.4  # ... whose lines cost the main region nothing
+TABLE_LINES = 10  # a run of this many short lines or more, ...
+TABLE_DIGITS = 0.4  # ... this share of them holding a number ...
+TABLE_WORDS = 4  # ... and this many words a line on average is a table (cells): it costs the main region nothing
 LINK_LIST_RUN = 3  # this many short unpunctuated lines in a row inside the region are a link list
 MAX_CAPTION_WORDS = 40
 TITLE_LOOKBACK = 15  # lines above the main region searched for the title
@@ -193,7 +194,8 @@ class _Classifier:
         self.values = [line_value(line) if line.text else 0.0 for line in lines]  # line_value per line
         self.teasers = [teaser_rule(line, patterns) if line.text else None for line in lines]
         self.tabled: set[int] = set()  # lines of tables
-        self.listed: set[int] = set()  # lines of enumerations in the main region: body whatever the line model says
+        # lines of enumerations in the main region and of tables between its prose: body whatever the line model says
+        self.listed: set[int] = set()
 
     def features(self) -> tuple[list[int], dict[str, np.ndarray]]:
         """Apply the pattern rules and the main region; return the non-blank line indices and
@@ -207,8 +209,7 @@ class _Classifier:
         region = main_region(self.lines, self._tabled(), self.reasons)
         if region is not None:
             first, last = self._widen(*self._cut_teasers(*region), enumerations)
-            self.listed = {index for items, end in enumerations if first <= items[0] and end <= last
-                           for index in range(items[0], end + 1) if self.lines[index].text}
+            self._list(first, last, enumerations)
             for index in range(len(self.lines)):
                 if self.lines[index].text and not first <= index <= last:
                     self.reasons.setdefault(index, "outside_main_text")
@@ -222,8 +223,7 @@ class _Classifier:
         indices, features = self.features()
         lines = [self.lines[index] for index in indices]
         labels = viterbi(body_scores(features, model, lines), model.switch_cost)
-        listed = self.listed
-        body = self._relabel({index: label or index in listed for index, label in zip(indices, labels, strict=True)})
+        body = self._relabel({i: label or i in self.listed for i, label in zip(indices, labels, strict=True)})
         if body:
             self._find_title(body[0])
         self._remove_captions()
@@ -281,9 +281,19 @@ class _Classifier:
                     first = index + 1
         return first, last
 
+    def _list(self, first: int, last: int, enumerations: list[tuple[list[int], int]]) -> None:
+        """Mark as `listed` the lines of the enumerations inside the region `first`-`last` and of
+        the tables between its first and last prose lines."""
+        self.listed = {index for items, end in enumerations if first <= items[0] and end <= last
+                       for index in range(items[0], end + 1) if self.lines[index].text}
+        prose = [index for index in range(first, last + 1) if self.values[index] > 0]
+        if prose:
+            self.listed |= {index for index in self.tabled if prose[0] < index < prose[-1]}
+
     def _tabled(self) -> list[float]:
         """`values` with the lines of tables (runs of TABLE_LINES short lines or more, no
-        pattern-rule line among them, a share TABLE_DIGITS of them holding a number) at 0."""
+        pattern-rule line among them, a share TABLE_DIGITS of them holding a number, TABLE_WORDS
+        words a line on average) at 0; their lines go to `tabled`."""
         values = list(self.values)
         run: list[int] = []
         for index in [*range(len(self.lines)), -1]:
@@ -294,7 +304,8 @@ class _Classifier:
                 run.append(index)
                 continue
             digits = sum(1 for i in run if any(token.isdigit() for token in self.lines[i].tokens))
-            if len(run) >= TABLE_LINES and digits >= TABLE_DIGITS * len(run):
+            words = sum(self.lines[i].words for i in run)
+            if len(run) >= TABLE_LINES and digits >= TABLE_DIGITS * len(run) and words <= TABLE_WORDS * len(run):
                 for i in run:
                     values[i] = 0.0
                     self.tabled.add(i)
