@@ -4,7 +4,8 @@ The dump has one visual block per line. Pattern rules (data/chrome_patterns.toml
 that are chrome whatever their place; a main region (the run of lines with the most
 article-like mass, cut at headings that open teasers or comments) gives a structural verdict;
 both feed, with the line's own shape and its context, a line model (chrome_model.py) whose
-Viterbi labelling decides body or chrome. Pattern-matched lines always go."""
+Viterbi labelling decides body or chrome. Pattern-matched lines always go; the numbered lists in
+the region and the tables between its prose always stay."""
 
 from __future__ import annotations
 
