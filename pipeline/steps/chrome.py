@@ -304,14 +304,19 @@ class _Classifier:
             if line is not None and values[index] < 0 and index not in self.rules:
                 run.append(index)
                 continue
-            digits = sum(1 for i in run if any(token.isdigit() for token in self.lines[i].tokens))
-            words = sum(self.lines[i].words for i in run)
-            if len(run) >= TABLE_LINES and digits >= TABLE_DIGITS * len(run) and words <= TABLE_WORDS * len(run):
+            if len(run) >= TABLE_LINES and self._cells(run):
                 for i in run:
                     values[i] = 0.0
                     self.tabled.add(i)
             run = []
         return values
+
+    def _cells(self, run: list[int]) -> bool:
+        """Whether the lines `run` read as table cells: TABLE_DIGITS of them with a number, and
+        TABLE_WORDS words a line on average at most."""
+        digits = sum(1 for i in run if any(token.isdigit() for token in self.lines[i].tokens))
+        words = sum(self.lines[i].words for i in run)
+        return digits >= TABLE_DIGITS * len(run) and words <= TABLE_WORDS * len(run)
 
     def _widen(self, first: int, last: int, enumerations: list[tuple[list[int], int]]) -> tuple[int, int]:
         """The region grown over the enumerations (numbered items, in order) it opens or closes in
@@ -367,7 +372,8 @@ class _Classifier:
                 runs += open_runs.values()
                 open_runs = {}
                 continue
-            match = ENUMERATOR.match(line.text)
+            opener = line.text[0]
+            match = ENUMERATOR.match(line.text) if opener.isdecimal() or opener == "#" else None
             if not match or not LETTER.search(line.text[match.end() - 1 :]):
                 continue
             number = int(match.group(1) or match.group(2))
