@@ -7,7 +7,6 @@ import json
 import numpy as np
 import pytest
 
-from pipeline.steps.chrome import chrome_features
 from pipeline.steps.chrome_model import (
     DEFAULT_PATH,
     OFF_PAGE,
@@ -70,10 +69,3 @@ def test_a_second_stage_rescores_from_the_page_view() -> None:
     })
     columns = {"a": [0.0, 1.0]}  # stage one: -1, 1; stage two: 0.5 -1 and 0.5 + 1
     assert body_scores(columns, model, [Line("x"), Line("y")]) == [-0.5, 1.5]
-
-
-def test_bracketed_references_after_a_stop_leave_the_sentence_ended() -> None:
-    text = "\n".join(["The Chozo explored the stars and built their cities on many worlds. [M1 / MP / MP SP]",
-                      "The band released its first album in 1996.[3][12]",
-                      "Its second album followed three years later, in the autumn", "Archive [2019]", "[Home]", ""])
-    assert chrome_features(text)[1]["sentence"].tolist() == [1.0, 1.0, 0.0, 0.0, 0.0]

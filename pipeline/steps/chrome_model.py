@@ -31,7 +31,6 @@ WINDOWS = (2, 6)  # context windows (lines each side) for prose density
 # a heading closes the article after this share of the page's prose, or this many words of it
 AFTER_HEADING = {"comments_heading": (0.3, 150), "teaser_heading": (0.5, math.inf)}
 URL = re.compile(r"^\S*(?:https?://|www\.)\S*$")
-REFERENCES = re.compile(r"(?:\s*\[[^\[\]]{1,30}\])+$")  # "... sacred. [M1 / MP]", "... 1996.[3][4]"
 RUN_BORDER = 6  # prose this many lines beyond either end of a run of short lines borders it
 GAP_CAP = 60  # distances to the nearest prose line count up to this many lines
 GAPS = np.array([math.log1p(distance) / math.log1p(GAP_CAP) for distance in range(GAP_CAP + 1)])
@@ -87,9 +86,8 @@ def _own_columns(lines: Sequence[LineLike]) -> dict[str, np.ndarray]:
     short_lower &= np.fromiter(map(len, tokens), np.intp, len(tokens)) <= 3
     alphas, capitals, short_lowers = (np.bincount(line_of[alpha & mask], minlength=n)
                                       for mask in (alpha, capital, short_lower))
-    # a sentence end is a stop before the closing quotes and brackets that end the line, and before
-    # the bracketed references that follow it
-    sentence = np.array([_unreferenced(text).rstrip(CLOSERS)[-1:] in STOPS for text in texts], dtype=bool)
+    # a sentence end is a stop before the closing quotes and brackets that end the line
+    sentence = np.array([text.rstrip(CLOSERS)[-1:] in STOPS for text in texts], dtype=bool)
     commas = np.array([text.count(",") if text.isascii() else sum(map(text.count, COMMAS)) for text in texts],
                       dtype=np.intp)
     return {
@@ -105,11 +103,6 @@ def _own_columns(lines: Sequence[LineLike]) -> dict[str, np.ndarray]:
         "comma_rate": np.minimum(1.0, commas / np.maximum(1, words) * 5),
         "one_word": (words <= 1).astype(float),
     }
-
-
-def _unreferenced(text: str) -> str:
-    """`text` without the bracketed references ("[1]", "[M1 / MP]") that end it."""
-    return REFERENCES.sub("", text) if text.endswith("]") else text
 
 
 OWN_NAMES = ("log_words", "sentence", "long_sentence", "long_unpunctuated", "clause_end", "no_letters",
