@@ -332,8 +332,8 @@ class _Classifier:
         return first, last
 
     def _extent(self, item: int, spacing: int) -> int:
-        """The last line of the enumeration item at `item`: up to `spacing` - 1 lines after it, ending
-        before a blank-free run hits a pattern-rule line or a teaser heading."""
+        """The last line of the enumeration item at `item`: up to `spacing` - 1 lines after it,
+        stopping before a pattern-rule line or a teaser heading."""
         end = item
         for index in range(item + 1, min(len(self.lines), item + spacing)):
             if self.lines[index].text and (index in self.rules or self.teasers[index]):
@@ -387,11 +387,8 @@ class _Classifier:
                 runs.append(open_runs[number + 1])
             open_runs[number + 1] = items
         runs += open_runs.values()
-        found = []
-        for items in sorted(items for items in runs if len(items) >= ENUM_ITEMS):
-            end = self._extent(items[-1], max(b - a for a, b in pairwise(items)))
-            found.append((items, end))
-        return found
+        return [(items, self._extent(items[-1], max(b - a for a, b in pairwise(items))))
+                for items in sorted(items for items in runs if len(items) >= ENUM_ITEMS)]
 
     def _resumes(self, heading: int, last: int) -> int | None:
         """Where the article goes on after the teaser box that the line at `heading` opens: the
