@@ -323,33 +323,3 @@ def test_numbered_headlines_make_no_table() -> None:
     lines, features = chrome_features(page)
     texts = [line.text for line in lines]
     assert [features["outside_region"][texts.index(teaser)] for teaser in teasers] == [1.0] * len(teasers)
-
-
-WRAPPED_PAGE = "\n".join([
-    "Menu",
-    "Newsletter",
-    "Subscribe to our weekly digest of the best engineering stories and never miss an update again.",
-    "Our partners help us bring you the latest research from universities and companies worldwide.",
-    "Engineering researchers have developed new algorithms to speed up",
-    "consumer printers without sacrificing quality. The research was",
-    "conducted in the automation lab of the university's college of",
-    "engineering under an associate professor of mechanical engineering.",
-    "A major drawback to printing is the slow pace of the work, which",
-    "could be alleviated through a software algorithm developed at the",
-    "university, its authors say, with no added hardware costs at all.",
-    "The printers deliver results at speeds up to two times faster than",
-    "those in common use, as the lab showed on a replica of the capitol.",
-    "Privacy policy",
-    "Contact",
-    "",
-])
-
-
-def test_a_hard_wrapped_article_outweighs_long_single_lines_of_chrome_in_the_main_region() -> None:
-    lines, features = chrome_features(WRAPPED_PAGE)
-    texts = [line.text for line in lines]
-    article = range(texts.index("Engineering researchers have developed new algorithms to speed up"),
-                    texts.index("Privacy policy"))
-    assert [features["outside_region"][i] for i in article] == [0.0] * len(article)
-    assert features["outside_region"][texts.index("Privacy policy")] == 1.0
-    assert features["outside_region"][texts.index("Menu")] == 1.0

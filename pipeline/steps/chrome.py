@@ -207,7 +207,7 @@ class _Classifier:
             self._match_patterns(index, rule)
         self.rules = dict(self.reasons)
         enumerations = self._enumerations()
-        region = main_region(self.lines, self._wrapped(self._tabled()), self.reasons)
+        region = main_region(self.lines, self._tabled(), self.reasons)
         if region is not None:
             first, last = self._widen(*self._cut_teasers(*region), enumerations)
             self._list(first, last, enumerations)
@@ -309,26 +309,6 @@ class _Classifier:
                     values[i] = 0.0
                     self.tabled.add(i)
             run = []
-        return values
-
-    def _wrapped(self, values: list[float]) -> list[float]:
-        """`values` with each line of a hard-wrapped paragraph (a line opening in lower case
-        after one that ends no sentence continues it; no blank, pattern-rule or table line
-        between) at its word count when the paragraph reads as prose (LONG_WORDS words or more,
-        its last line ending a sentence)."""
-        values = list(values)
-        block: list[int] = []
-        for index in [*range(len(self.lines)), -1]:
-            line = self.lines[index] if index >= 0 else None
-            joinable = line is not None and line.text and index not in self.rules and index not in self.tabled
-            if joinable and block and line.text[:1].islower() and not is_sentence(self.lines[block[-1]]):
-                block.append(index)
-                continue
-            if len(block) > 1 and is_sentence(self.lines[block[-1]]) and \
-                    sum(self.lines[i].words for i in block) >= LONG_WORDS:
-                for i in block:
-                    values[i] = float(self.lines[i].words)
-            block = [index] if joinable else []
         return values
 
     def _cells(self, run: list[int]) -> bool:
