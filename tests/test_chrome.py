@@ -322,4 +322,60 @@ def test_numbered_headlines_make_no_table() -> None:
     page = TABLE_PAGE.replace(table, "".join(f"{i}\n{teaser}\n" for i, teaser in enumerate(teasers, 1)))
     lines, features = chrome_features(page)
     texts = [line.text for line in lines]
-    assert [features["outside_region"][texts.index(teaser)] for teaser in teasers] == [1.0] * len(teasers)
+    # no table: outside the main region, or a link list in it (the prose below them joins the region)
+    assert [features["outside_region"][texts.index(teaser)] + features["link_list"][texts.index(teaser)]
+            for teaser in teasers] == [1.0] * len(teasers)
+
+
+PARTED_PAGE = "\n".join([
+    "Home",
+    "News",
+    "Sport",
+    "The city council voted on Tuesday to close the old harbour bridge to cars from next spring, after "
+    "engineers found cracks in two of its pillars.",
+    "The bridge, built in 1936, carries some twelve thousand vehicles a day, and the council expects "
+    "most of them to take the ring road instead.",
+    "Shop owners on the harbour front fear that fewer people will stop by, while cyclists welcome a "
+    "quieter crossing into the old town.",
+    "Advertisement",
+    "Gallery",
+    "Photo 1 of 12",
+    "Previous",
+    "Next",
+    "The harbour bridge at dusk",
+    "Photo: City archive",
+    "Share this gallery",
+    "Repairs are to start in the summer and will take at least two years, the council said, at a cost of "
+    "about forty million euros.",
+    "Buses and bicycles will still be allowed on the bridge while the work goes on, and a ferry will run "
+    "every twenty minutes.",
+    "Privacy policy",
+    "Contact",
+    "",
+])
+PARTED_TAIL = ("Repairs are to start in the summer", "Buses and bicycles will still be allowed")
+
+
+def region_flags(page: str) -> dict[str, float]:
+    """Each line's outside-region flag, by its text."""
+    lines, features = chrome_features(page)
+    return {line.text: features["outside_region"][i] for i, line in enumerate(lines)}
+
+
+def test_an_article_parted_by_a_box_is_one_main_region() -> None:
+    flags = region_flags(PARTED_PAGE)
+    assert [value for text, value in flags.items() if text.startswith(PARTED_TAIL)] == [0.0, 0.0]
+    assert flags["The city council voted on Tuesday to close the old harbour bridge to cars from next spring, "
+                 "after engineers found cracks in two of its pillars."] == 0.0
+    assert (flags["Home"], flags["Privacy policy"]) == (1.0, 1.0)
+
+
+def test_a_run_of_prose_after_a_teaser_heading_or_much_lighter_than_the_article_joins_no_region() -> None:
+    behind_teasers = PARTED_PAGE.replace("Share this gallery", "Related articles")
+    flags = region_flags(behind_teasers)
+    assert [value for text, value in flags.items() if text.startswith(PARTED_TAIL)] == [1.0, 1.0]
+    light = PARTED_PAGE.replace("Buses and bicycles will still be allowed on the bridge while the work goes on, and a "
+                                "ferry will run every twenty minutes.", "Buses may still cross.")
+    flags = region_flags(light)
+    assert flags["Repairs are to start in the summer and will take at least two years, the council said, at a cost "
+                 "of about forty million euros."] == 1.0

@@ -40,6 +40,7 @@ BULLET = re.compile(r"^\s*(?:[•·▪‣◦*–-]|\d{1,2}[.)])\s")
 LONG_WORDS = 12  # a line this long that ends like a sentence is article text
 SHORT_LINE_COST = 8.0  # what a short or unpunctuated line costs the main region
 SHORT_SENTENCE_COST = 2.0  # what a short line that ends like a sentence (or has no letters) costs
+SECOND_SHARE = 0.5  # a run of prose above or below the main region weighing this share of it joins it
 TEASER_AFTER_SHARE = 0.3  # a comments heading ends the region after this share of its prose
 TEASER_AFTER_WORDS = 150  # ... or after this many words of it
 INSET_LINES = 6  # a teaser heading whose next this many lines, and INSET_PROSE more, ...
@@ -124,13 +125,15 @@ def line_value(line: Line) -> float:
     return -SHORT_LINE_COST
 
 
-def main_region(lines: list[Line], values: list[float], chrome: Container[int] = ()) -> tuple[int, int] | None:
+def main_region(lines: list[Line], values: list[float], chrome: Container[int] = (),
+                within: range | None = None) -> tuple[int, int] | None:
     """(first, last) index of the densest run of article-like lines (maximum-sum subarray) by
-    their `values` (`line_value`); lines in `chrome` (already matched by a pattern rule) count as
-    short lines."""
+    their `values` (`line_value`), among the lines `within` (all by default); lines in `chrome`
+    (already matched by a pattern rule) count as short lines."""
     best, best_span = 0.0, None
     total, start = 0.0, 0
-    for index, line in enumerate(lines):
+    for index in range(len(lines)) if within is None else within:
+        line = lines[index]
         if not line.text:
             continue
         if total <= 0:
@@ -207,8 +210,10 @@ class _Classifier:
             self._match_patterns(index, rule)
         self.rules = dict(self.reasons)
         enumerations = self._enumerations()
-        region = main_region(self.lines, self._tabled(), self.reasons)
+        values = self._tabled()
+        region = main_region(self.lines, values, self.reasons)
         if region is not None:
+            region = self._joined(values, *region)
             first, last = self._widen(*self._cut_teasers(*region), enumerations)
             self._list(first, last, enumerations)
             for index in range(len(self.lines)):
@@ -310,6 +315,26 @@ class _Classifier:
                     self.tabled.add(i)
             run = []
         return values
+
+    def _mass(self, values: list[float], first: int, last: int) -> float:
+        """What the lines `first`-`last` weigh for the main region (`main_region`'s sum)."""
+        return sum(-SHORT_LINE_COST if index in self.reasons else values[index]
+                   for index in range(first, last + 1) if self.lines[index].text)
+
+    def _joined(self, values: list[float], first: int, last: int) -> tuple[int, int]:
+        """The region `first`-`last` grown over the densest run of prose above it and the one
+        below it, each when it weighs SECOND_SHARE of the region or more and no teaser or comments
+        heading stands in it or between them (an article parted by a box: an ad, a gallery, a form)."""
+        mass = self._mass(values, first, last)
+        above = main_region(self.lines, values, self.reasons, range(first))
+        below = main_region(self.lines, values, self.reasons, range(last + 1, len(self.lines)))
+        for run in (above, below):
+            if run is None or self._mass(values, *run) < SECOND_SHARE * mass:
+                continue
+            grown = (min(first, run[0]), max(last, run[1]))
+            if not any(self.teasers[index] for index in range(grown[0], grown[1] + 1)):
+                first, last = grown
+        return first, last
 
     def _cells(self, run: list[int]) -> bool:
         """Whether the lines `run` read as table cells: TABLE_DIGITS of them with a number, and
