@@ -236,3 +236,173 @@ def test_the_stored_model_moves_its_switch_cost_by_boundary() -> None:
     assert any(model.switch_weights)
     _, features = chrome_features("\n".join([*PARAGRAPHS, "Related posts", "A new bridge opens"]) + "\n")
     assert len(set(switch_costs(features, model).tolist())) > 1
+
+
+LIST_PAGE = "\n".join([
+    "Skip to content",
+    "Home",
+    "Film",
+    "Music",
+    "Games",
+    "Black Friday for collectors: the deals not to miss",
+    "23 Nov 2017",
+    "Black Friday is almost here: for those who do not know it yet, it is the day after Thanksgiving, "
+    "when American shops open their doors early and cut their prices for a single day.",
+    "The tradition took hold in the sixties, and in recent years it has spread to Europe, where most "
+    "online shops now offer discounts of their own for the whole week.",
+    "So here are our picks for collectors of the eighties and nineties, all of them on sale this week "
+    "while stocks last, with a link to each offer below.",
+    "1) Lego Star Wars Bomber",
+    "http://amzn.to/2iJFhRj",
+    "2) Polistil Race Track",
+    "http://amzn.to/2hZfWFJ",
+    "3) Blade Runner (Blu-Ray)",
+    "http://amzn.to/2hWEIX7",
+    "4) Ghostbusters Collection",
+    "http://amzn.to/2B4BNPS",
+    "5) Indiana Jones Collection",
+    "http://amzn.to/2hXQPDr",
+    "6) Hasbro Gaming Taboo",
+    "http://amzn.to/2hYjEj6",
+    "Amazon Black Friday Christmas gifts",
+    "Leave a Comment",
+    "You must be logged in to post a comment.",
+    "Privacy policy",
+    "About us",
+    "",
+])
+
+
+def test_a_numbered_list_after_the_article_prose_stays_with_its_links() -> None:
+    cleaned = strip_text_chrome(article_from_bytes(LIST_PAGE.encode(), "text/plain"))
+    assert "So here are our picks" in cleaned.text
+    for item in ("1) Lego Star Wars Bomber", "http://amzn.to/2hZfWFJ", "4) Ghostbusters", "6) Hasbro Gaming Taboo",
+                 "http://amzn.to/2hYjEj6"):
+        assert item in cleaned.text
+    assert "Amazon Black Friday Christmas gifts" not in cleaned.text
+    assert "Privacy policy" not in cleaned.text
+
+
+def test_the_main_region_takes_in_a_numbered_list_only_when_its_numbers_follow_in_order() -> None:
+    shuffled = LIST_PAGE.replace("2) Polistil", "7) Polistil").replace("4) Ghostbusters", "9) Ghostbusters")
+    for page, outside in ((LIST_PAGE, 0.0), (shuffled, 1.0)):
+        lines, features = chrome_features(page)
+        listed = [i for i, line in enumerate(lines) if line.text[:2] in ("1)", "3)", "6)") or "amzn" in line.text]
+        assert len(listed) == 9
+        assert [features["outside_region"][i] for i in listed] == [outside] * 9
+        assert features["outside_region"][[line.text for line in lines].index("Privacy policy")] == 1.0
+
+
+STANDINGS = [("Kyle Busch", 5040, 5, 1), ("Martin Truex Jr.", 5035, 7, 0), ("Kevin Harvick", 5033, 4, 6),
+             ("Denny Hamlin", 5027, 6, 3), ("Joey Logano", 2380, 2, 3), ("Ryan Blaney", 2339, 1, 1)]
+TABLE_PAGE = "\n".join([
+    "NASCAR standings | Autoracing | F1 | Indy | MotoGP",
+    "Menu",
+    "Formula 1 news",
+    "NASCAR news",
+    "Standings",
+    "On this page you will always find the current NASCAR standings, updated after every race of the season.",
+    "Final standings of the Monster Energy NASCAR Cup Series in 2019 after 36 races:",
+    "Pos.",
+    "Driver",
+    "Points",
+    "Wins",
+    "Poles",
+    *[cell for position, row in enumerate(STANDINGS, 1) for cell in (str(position), *map(str, row))],
+    "* Only the first twelve drivers fight for the title in the last ten races of the season.",
+    "* The Cup calendar holds thirty-six races, from Daytona in February to Homestead in November.",
+    "Privacy policy",
+    "About us",
+    "Contact",
+    "",
+])
+
+
+def test_a_table_of_short_lines_with_numbers_stays_in_the_main_region_and_is_no_link_list() -> None:
+    lines, features = chrome_features(TABLE_PAGE)
+    texts = [line.text for line in lines]
+    table = range(texts.index("Pos."), next(i for i, text in enumerate(texts) if text.startswith("* Only")))
+    assert features["outside_region"][next(i for i, text in enumerate(texts) if text.startswith("On this page"))] == 0.0
+    assert [features["outside_region"][i] + features["link_list"][i] for i in table] == [0.0] * len(table)
+    assert features["outside_region"][texts.index("Privacy policy")] == 1.0
+
+
+def test_tables_between_the_article_prose_and_enumerations_in_it_stay_whatever_the_line_model_says() -> None:
+    chrome_everywhere = parse_line_model({"names": ["log_words"], "baseline": -5.0, "depth": 0, "trees": [],
+                                          "switch_cost": 2.0})
+    table = TABLE_PAGE[TABLE_PAGE.index("Pos.") : TABLE_PAGE.index("* Only")]
+    cleaned = strip_text_chrome(article_from_bytes(TABLE_PAGE.encode(), "text/plain"), model=chrome_everywhere).text
+    assert cleaned == table
+    listed = LIST_PAGE[LIST_PAGE.index("1) Lego") : LIST_PAGE.index("Amazon Black")]
+    cleaned = strip_text_chrome(article_from_bytes(LIST_PAGE.encode(), "text/plain"), model=chrome_everywhere).text
+    assert cleaned == listed
+
+
+def test_numbered_headlines_make_no_table() -> None:
+    teasers = ["Flood barrier holds as the river reaches a record height in the old town",
+               "Council approves the new tram line to the airport after a long debate",
+               "Local bakery wins the national bread prize for the third year running",
+               "Police close the motorway bridge after a lorry hits its railing at night",
+               "School choir sings at the opening of the rebuilt concert hall downtown",
+               "Storm cuts power to thousands of homes across the northern districts"]
+    table = TABLE_PAGE[TABLE_PAGE.index("Pos.") : TABLE_PAGE.index("* Only")]
+    page = TABLE_PAGE.replace(table, "".join(f"{i}\n{teaser}\n" for i, teaser in enumerate(teasers, 1)))
+    lines, features = chrome_features(page)
+    texts = [line.text for line in lines]
+    # no table: outside the main region, or a link list in it (the prose below them joins the region)
+    assert [features["outside_region"][texts.index(teaser)] + features["link_list"][texts.index(teaser)]
+            for teaser in teasers] == [1.0] * len(teasers)
+
+
+PARTED_PAGE = "\n".join([
+    "Home",
+    "News",
+    "Sport",
+    "The city council voted on Tuesday to close the old harbour bridge to cars from next spring, after "
+    "engineers found cracks in two of its pillars.",
+    "The bridge, built in 1936, carries some twelve thousand vehicles a day, and the council expects "
+    "most of them to take the ring road instead.",
+    "Shop owners on the harbour front fear that fewer people will stop by, while cyclists welcome a "
+    "quieter crossing into the old town.",
+    "Advertisement",
+    "Gallery",
+    "Photo 1 of 12",
+    "Previous",
+    "Next",
+    "The harbour bridge at dusk",
+    "Photo: City archive",
+    "Share this gallery",
+    "Repairs are to start in the summer and will take at least two years, the council said, at a cost of "
+    "about forty million euros.",
+    "Buses and bicycles will still be allowed on the bridge while the work goes on, and a ferry will run "
+    "every twenty minutes.",
+    "Privacy policy",
+    "Contact",
+    "",
+])
+PARTED_TAIL = ("Repairs are to start in the summer", "Buses and bicycles will still be allowed")
+
+
+def region_flags(page: str) -> dict[str, float]:
+    """Each line's outside-region flag, by its text."""
+    lines, features = chrome_features(page)
+    return {line.text: features["outside_region"][i] for i, line in enumerate(lines)}
+
+
+def test_an_article_parted_by_a_box_is_one_main_region() -> None:
+    flags = region_flags(PARTED_PAGE)
+    assert [value for text, value in flags.items() if text.startswith(PARTED_TAIL)] == [0.0, 0.0]
+    assert flags["The city council voted on Tuesday to close the old harbour bridge to cars from next spring, "
+                 "after engineers found cracks in two of its pillars."] == 0.0
+    assert (flags["Home"], flags["Privacy policy"]) == (1.0, 1.0)
+
+
+def test_a_run_of_prose_after_a_teaser_heading_or_much_lighter_than_the_article_joins_no_region() -> None:
+    behind_teasers = PARTED_PAGE.replace("Share this gallery", "Related articles")
+    flags = region_flags(behind_teasers)
+    assert [value for text, value in flags.items() if text.startswith(PARTED_TAIL)] == [1.0, 1.0]
+    light = PARTED_PAGE.replace("Buses and bicycles will still be allowed on the bridge while the work goes on, and a "
+                                "ferry will run every twenty minutes.", "Buses may still cross.")
+    flags = region_flags(light)
+    assert flags["Repairs are to start in the summer and will take at least two years, the council said, at a cost "
+                 "of about forty million euros."] == 1.0

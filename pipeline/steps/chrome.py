@@ -4,12 +4,14 @@ The dump has one visual block per line. Pattern rules (data/chrome_patterns.toml
 that are chrome whatever their place; a main region (the run of lines with the most
 article-like mass, cut at headings that open teasers or comments) gives a structural verdict;
 both feed, with the line's own shape and its context, a line model (chrome_model.py) whose
-Viterbi labelling decides body or chrome. Pattern-matched lines always go."""
+Viterbi labelling decides body or chrome. Pattern-matched lines always go; the numbered lists in
+the region and the tables between its prose always stay."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Container, Iterable, Sequence
+from itertools import pairwise
 from typing import NamedTuple
 
 import numpy as np
@@ -38,6 +40,7 @@ BULLET = re.compile(r"^\s*(?:[•·▪‣◦*–-]|\d{1,2}[.)])\s")
 LONG_WORDS = 12  # a line this long that ends like a sentence is article text
 SHORT_LINE_COST = 8.0  # what a short or unpunctuated line costs the main region
 SHORT_SENTENCE_COST = 2.0  # what a short line that ends like a sentence (or has no letters) costs
+SECOND_SHARE = 0.5  # a run of prose above or below the main region weighing this share of it joins it
 TEASER_AFTER_SHARE = 0.3  # a comments heading ends the region after this share of its prose
 TEASER_AFTER_WORDS = 150  # ... or after this many words of it
 INSET_LINES = 6  # a teaser heading whose next this many lines, and INSET_PROSE more, ...
@@ -45,6 +48,13 @@ INSET_PROSE = 3  # ... hold this many article-like lines in a row opens a box in
 MAX_RULE_WORDS = 150  # pattern rules judge lines up to this length (cookie banners run long)
 MAX_SHORT_RULE_WORDS = 25  # short-line rules judge lines up to this length
 MAX_BYLINE_WORDS = 12
+ENUMERATOR = re.compile(r"(\d{1,3})[.):]\s+\S|#(\d{1,3})\s+\S")  # "1) Lego ...", "2. Mix the flour", "#3 Oslo"
+ENUM_GAP = 6  # consecutive items of an enumeration stand at most this many non-blank lines apart
+ENUM_ITEMS = 3  # an enumeration this long that the region opens or closes in, or that borders it, widens it
+ENUM_BORDER = 2  # ... bordering: at most this many non-blank lines between the two
+TABLE_LINES = 10  # a run of this many short lines or more, ...
+TABLE_DIGITS = 0.4  # ... this share of them holding a number ...
+TABLE_WORDS = 4  # ... and this many words a line on average is a table (cells): it costs the main region nothing
 LINK_LIST_RUN = 3  # this many short unpunctuated lines in a row inside the region are a link list
 MAX_CAPTION_WORDS = 40
 TITLE_LOOKBACK = 15  # lines above the main region searched for the title
@@ -115,13 +125,15 @@ def line_value(line: Line) -> float:
     return -SHORT_LINE_COST
 
 
-def main_region(lines: list[Line], values: list[float], chrome: Container[int] = ()) -> tuple[int, int] | None:
+def main_region(lines: list[Line], values: list[float], chrome: Container[int] = (),
+                within: range | None = None) -> tuple[int, int] | None:
     """(first, last) index of the densest run of article-like lines (maximum-sum subarray) by
-    their `values` (`line_value`); lines in `chrome` (already matched by a pattern rule) count as
-    short lines."""
+    their `values` (`line_value`), among the lines `within` (all by default); lines in `chrome`
+    (already matched by a pattern rule) count as short lines."""
     best, best_span = 0.0, None
     total, start = 0.0, 0
-    for index, line in enumerate(lines):
+    for index in range(len(lines)) if within is None else within:
+        line = lines[index]
         if not line.text:
             continue
         if total <= 0:
@@ -185,6 +197,9 @@ class _Classifier:
         self.paragraphed = any(not line.text for line in lines[1:-1])  # blank lines part blocks
         self.values = [line_value(line) if line.text else 0.0 for line in lines]  # line_value per line
         self.teasers = [teaser_rule(line, patterns) if line.text else None for line in lines]
+        self.tabled: set[int] = set()  # lines of tables
+        # lines of enumerations in the main region and of tables between its prose: body whatever the line model says
+        self.listed: set[int] = set()
 
     def features(self) -> tuple[list[int], dict[str, np.ndarray]]:
         """Apply the pattern rules and the main region; return the non-blank line indices and
@@ -194,9 +209,13 @@ class _Classifier:
         for index, rule in zip(indices, rules, strict=True):
             self._match_patterns(index, rule)
         self.rules = dict(self.reasons)
-        region = main_region(self.lines, self.values, self.reasons)
+        enumerations = self._enumerations()
+        values = self._tabled()
+        region = main_region(self.lines, values, self.reasons)
         if region is not None:
-            first, last = self._cut_teasers(*region)
+            region = self._joined(values, *region)
+            first, last = self._widen(*self._cut_teasers(*region), enumerations)
+            self._list(first, last, enumerations)
             for index in range(len(self.lines)):
                 if self.lines[index].text and not first <= index <= last:
                     self.reasons.setdefault(index, "outside_main_text")
@@ -210,7 +229,7 @@ class _Classifier:
         indices, features = self.features()
         lines = [self.lines[index] for index in indices]
         labels = viterbi(body_scores(features, model, lines), switch_costs(features, model))
-        body = self._relabel(dict(zip(indices, labels, strict=True)))
+        body = self._relabel({i: label or i in self.listed for i, label in zip(indices, labels, strict=True)})
         if body:
             self._find_title(body[0])
         self._remove_captions()
@@ -268,6 +287,134 @@ class _Classifier:
                     first = index + 1
         return first, last
 
+    def _list(self, first: int, last: int, enumerations: list[tuple[list[int], int]]) -> None:
+        """Mark as `listed` the lines of the enumerations inside the region `first`-`last` and of
+        the tables between its first and last prose lines."""
+        self.listed = {index for items, end in enumerations if first <= items[0] and end <= last
+                       for index in range(items[0], end + 1) if self.lines[index].text}
+        prose = [index for index in range(first, last + 1) if self.values[index] > 0]
+        if prose:
+            self.listed |= {index for index in self.tabled if prose[0] < index < prose[-1]}
+
+    def _tabled(self) -> list[float]:
+        """`values` with the lines of tables (runs of TABLE_LINES short lines or more, no
+        pattern-rule line among them, a share TABLE_DIGITS of them holding a number, TABLE_WORDS
+        words a line on average) at 0; their lines go to `tabled`."""
+        values = list(self.values)
+        run: list[int] = []
+        for index in [*range(len(self.lines)), -1]:
+            line = self.lines[index] if index >= 0 else None
+            if line is not None and not line.text:
+                continue
+            if line is not None and values[index] < 0 and index not in self.rules:
+                run.append(index)
+                continue
+            if len(run) >= TABLE_LINES and self._cells(run):
+                for i in run:
+                    values[i] = 0.0
+                    self.tabled.add(i)
+            run = []
+        return values
+
+    def _mass(self, values: list[float], first: int, last: int) -> float:
+        """What the lines `first`-`last` weigh for the main region (`main_region`'s sum)."""
+        return sum(-SHORT_LINE_COST if index in self.reasons else values[index]
+                   for index in range(first, last + 1) if self.lines[index].text)
+
+    def _joined(self, values: list[float], first: int, last: int) -> tuple[int, int]:
+        """The region `first`-`last` grown over the densest run of prose above it and the one
+        below it, each when it weighs SECOND_SHARE of the region or more and no teaser or comments
+        heading stands in it or between them (an article parted by a box: an ad, a gallery, a form)."""
+        mass = self._mass(values, first, last)
+        above = main_region(self.lines, values, self.reasons, range(first))
+        below = main_region(self.lines, values, self.reasons, range(last + 1, len(self.lines)))
+        for run in (above, below):
+            if run is None or self._mass(values, *run) < SECOND_SHARE * mass:
+                continue
+            grown = (min(first, run[0]), max(last, run[1]))
+            if not any(self.teasers[index] for index in range(grown[0], grown[1] + 1)):
+                first, last = grown
+        return first, last
+
+    def _cells(self, run: list[int]) -> bool:
+        """Whether the lines `run` read as table cells: TABLE_DIGITS of them with a number, and
+        TABLE_WORDS words a line on average at most."""
+        digits = sum(1 for i in run if any(token.isdigit() for token in self.lines[i].tokens))
+        words = sum(self.lines[i].words for i in run)
+        return digits >= TABLE_DIGITS * len(run) and words <= TABLE_WORDS * len(run)
+
+    def _widen(self, first: int, last: int, enumerations: list[tuple[list[int], int]]) -> tuple[int, int]:
+        """The region grown over the enumerations (numbered items, in order) it opens or closes in
+        or that border it, with the lines after the last item up to the spacing of the items;
+        none of them crosses a pattern-rule line or a teaser heading."""
+        for items, end in enumerations:
+            after = self._between(last, items[0])
+            if items[-1] > last and (first <= items[0] <= last + 1 or (after is not None and after <= ENUM_BORDER)):
+                last = end
+            before = self._between(items[-1], first)
+            if items[0] < first and (items[-1] >= first - 1 or (before is not None and before <= ENUM_BORDER)):
+                first = items[0]
+        return first, last
+
+    def _extent(self, item: int, spacing: int) -> int:
+        """The last line of the enumeration item at `item`: up to `spacing` - 1 lines after it,
+        stopping before a pattern-rule line or a teaser heading."""
+        end = item
+        for index in range(item + 1, min(len(self.lines), item + spacing)):
+            if self.lines[index].text and (index in self.rules or self.teasers[index]):
+                break
+            end = index
+        return end
+
+    def _between(self, above: int, below: int) -> int | None:
+        """How many non-blank lines stand between the lines `above` and `below` (None when one
+        of them is a pattern-rule line or a teaser heading, or `below` is not below `above`)."""
+        if below <= above:
+            return None
+        count = 0
+        for index in range(above + 1, below):
+            if self.lines[index].text:
+                if index in self.rules or self.teasers[index]:
+                    return None
+                count += 1
+        return count
+
+    def _enumerations(self) -> list[tuple[list[int], int]]:
+        """Runs of lines opening with consecutive numbers (1, 2, 3, ...), each within ENUM_GAP
+        non-blank lines of the one before and no pattern-rule line or teaser heading between, of
+        ENUM_ITEMS items or more: the indices of their items and of their last line (`_extent`),
+        in order."""
+        open_runs: dict[int, list[int]] = {}  # next number expected -> items so far
+        runs: list[list[int]] = []
+        seen = 0  # non-blank lines so far
+        position: dict[int, int] = {}
+        for index, line in enumerate(self.lines):
+            if not line.text:
+                continue
+            seen += 1
+            position[index] = seen
+            if index in self.rules or self.teasers[index]:
+                runs += open_runs.values()
+                open_runs = {}
+                continue
+            opener = line.text[0]
+            match = ENUMERATOR.match(line.text) if opener.isdecimal() or opener == "#" else None
+            if not match or not LETTER.search(line.text[match.end() - 1 :]):
+                continue
+            number = int(match.group(1) or match.group(2))
+            items = open_runs.pop(number, None)
+            if items is None or seen - position[items[-1]] > ENUM_GAP:
+                if items is not None:
+                    runs.append(items)
+                items = []
+            items.append(index)
+            if number + 1 in open_runs:
+                runs.append(open_runs[number + 1])
+            open_runs[number + 1] = items
+        runs += open_runs.values()
+        return [(items, self._extent(items[-1], max(b - a for a, b in pairwise(items))))
+                for items in sorted(items for items in runs if len(items) >= ENUM_ITEMS)]
+
     def _resumes(self, heading: int, last: int) -> int | None:
         """Where the article goes on after the teaser box that the line at `heading` opens: the
         first of INSET_PROSE article-like lines in a row among the INSET_LINES + INSET_PROSE
@@ -296,7 +443,8 @@ class _Classifier:
             line = self.lines[index] if index >= 0 else None
             if line is not None and not line.text:
                 continue
-            if line and self.values[index] < 0 and not is_sentence(line) and not BULLET.match(line.text):
+            if (line and self.values[index] < 0 and not is_sentence(line) and not BULLET.match(line.text)
+                    and index not in self.tabled):
                 run.append(index)
                 continue
             if len(run) >= LINK_LIST_RUN:
