@@ -103,7 +103,7 @@ def readability_text(html: str) -> str:
     return "\n".join(normalised_lines(root.text_content()))
 
 
-def _candidates(step: Output, other: Output) -> list[int]:
+def candidate_lines(step: Output, other: Output) -> list[int]:
     """Indexes of `other`'s lines that `step` lacks and that read as prose, match no chrome rule
     and are not all capitals."""
     missing = [index for index, line in enumerate(other.lines) if not step.holds(line)]
@@ -115,10 +115,10 @@ def _candidates(step: Output, other: Output) -> list[int]:
             if rule is None and line_value(line) > 0 and not (line.text.upper() == line.text != line.text.lower())]
 
 
-def worth_judging(words: int, text: str) -> bool:
+def worth_judging(words: int, text: str, share: float = JUDGED_SHARE) -> bool:
     """Whether candidate lines of `words` words in all are worth readability-lxml's run on a page
-    whose trafilatura output is `text`."""
-    return words > 0 and words >= JUDGED_SHARE * len(text.split())
+    whose trafilatura output is `text`: they have `share` of its words."""
+    return words > 0 and words >= share * len(text.split())
 
 
 def _line_ends(text: str) -> list[tuple[str, int]]:
@@ -131,13 +131,14 @@ def _line_ends(text: str) -> list[tuple[str, int]]:
     return ends
 
 
-def added_paragraphs(text: str, resiliparse: str, readability: Callable[[], str]) -> list[Edit]:
+def added_paragraphs(text: str, resiliparse: str, readability: Callable[[], str],
+                     judged_share: float = JUDGED_SHARE) -> list[Edit]:
     """`add_paragraph` edits (offsets into `text`, trafilatura's output) for the prose lines of
     `resiliparse` that `text` lacks and `readability()` holds; `readability` is called only
-    when such lines are `worth_judging`."""
+    when such lines are `worth_judging` (`judged_share` of `text`'s words)."""
     step, other = Output(text), Output(resiliparse)
-    candidates = set(_candidates(step, other))
-    if not worth_judging(sum(len(other.lines[index].split()) for index in candidates), text):
+    candidates = set(candidate_lines(step, other))
+    if not worth_judging(sum(len(other.lines[index].split()) for index in candidates), text, judged_share):
         return []
     judge = Output(readability())
     ends = _line_ends(text)
