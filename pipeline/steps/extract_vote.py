@@ -9,8 +9,7 @@ long), no chrome pattern rule matches it and it is not all capitals; readability
 cost, runs only when the candidates' words come to a tenth of trafilatura's (`JUDGED_SHARE`; on a
 fifth of the benchmark pages: a lone extra line on a long article moves F1 little), and a
 candidate it holds too is inserted after the trafilatura line that precedes it in resiliparse's
-output. Measured in
-docs/extraction.md ("A second extractor for HTML")."""
+output. Measured in docs/extraction.md ("A second extractor for HTML")."""
 
 from __future__ import annotations
 
