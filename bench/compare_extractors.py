@@ -17,6 +17,11 @@ extractors hold and that read as prose, match no chrome rule and are not all cap
 `extract_step_added_paragraphs` is the step's `extract_vote.added_paragraphs` on the cached
 outputs); trafilatura's output less its lines that no other extractor holds. A scheme is chosen
 on the T columns only; H is for reporting.
+
+--gates: the step's scheme with readability-lxml run only when resiliparse's candidate lines
+(`extract_vote.candidate_lines`) have at least K words in all or at least a share S of
+trafilatura's words (a page it does not run on keeps trafilatura's output): per K/S the pages it
+runs on per set, F1 T/H per set and its CPU seconds summed over the pages it runs on.
 """
 
 from __future__ import annotations
@@ -33,7 +38,13 @@ from bench.score_chrome import extract_text
 from pipeline.edits import apply_edits
 from pipeline.steps.chrome import line_value, pattern_rules, split_lines
 from pipeline.steps.chrome_patterns import load_chrome_patterns
-from pipeline.steps.extract_vote import Output, added_paragraphs, readability_text, resiliparse_text
+from pipeline.steps.extract_vote import (
+    Output,
+    added_paragraphs,
+    candidate_lines,
+    readability_text,
+    resiliparse_text,
+)
 
 EXTRACTORS = ("trafilatura", "recall", "resiliparse", "readability", "traf_readability", "justext", "extract_step")
 SHARES = (0.1, 0.2, 0.3, 0.5, 0.7)
@@ -212,12 +223,56 @@ def schemes() -> dict[str, Callable[[dict[str, str], dict[str, Output]], str]]:
     return table
 
 
+GATES = ((0, 0.0), *((k, 0.0) for k in (12, 20, 30, 40, 50, 60, 80, 100, 150, 200)),
+         *((0, s) for s in (0.02, 0.05, 0.1, 0.15, 0.2, 0.3)),
+         *((k, s) for k in (30, 50, 80, 100) for s in (0.05, 0.1, 0.2)))
+
+
+def ungated(texts: dict[str, str]) -> tuple[int, str]:
+    """The words of the page's candidate lines and the step's output with readability-lxml always run."""
+    step, other = Output(texts["trafilatura"]), Output(texts["resiliparse"])
+    words = sum(len(other.lines[i].split()) for i in candidate_lines(step, other))
+    vote_text = texts["trafilatura"]
+    if words:
+        edits = added_paragraphs(vote_text, texts["resiliparse"], lambda: texts["readability"], judged_share=0.0)
+        vote_text = apply_edits(vote_text, edits)
+    return words, vote_text
+
+
+def opened(words: int, own: int, least: int, share: float) -> bool:
+    """Whether candidates of `words` words pass the gate of `least` words or `share` of trafilatura's `own`."""
+    if not (least or share):
+        return words > 0
+    return words > 0 and ((bool(least) and words >= least) or (bool(share) and words >= share * own))
+
+
+def print_gates(outputs: dict[str, dict[str, dict]]) -> None:
+    """Per gate (K words or share S of trafilatura's words, 0 for none), where readability-lxml runs and F1."""
+    pages = {name: [(p, outputs[name][p.key], *ungated(outputs[name][p.key]["text"])) for p in load_pages(name)]
+             for name in SETS}
+    for least, share in GATES:
+        runs, cells, cpu = [], [], 0.0
+        for name in SETS:
+            ran = [opened(words, len(o["text"]["trafilatura"].split()), least, share) for _, o, words, _ in pages[name]]
+            runs.append(f"{name[:5]} {sum(ran)}/{len(ran)}")
+            cpu += sum(o["cpu"]["readability"] for (_, o, _, _), r in zip(pages[name], ran, strict=True) if r)
+            for held in (False, True):
+                counts = [page_counts(p, text if r else o["text"]["trafilatura"])
+                          for (p, o, _, text), r in zip(pages[name], ran, strict=True) if p.held_out == held]
+                cells.append(f"{'H' if held else 'T'} {corpus_f1(name, counts):.4f}")
+        print(f"K {least or '-':>4} S {share or '-':>4}", *runs, *cells, f"readability CPU s {cpu:.1f}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--cache", type=Path, default=Path("/tmp/html2cache"))
     parser.add_argument("--only", default="", help="score only schemes whose label starts with this")
+    parser.add_argument("--gates", action="store_true", help="score the gates of readability-lxml's run only")
     args = parser.parse_args()
     outputs = {name: cached_outputs(name, args.cache) for name in SETS}
+    if args.gates:
+        print_gates(outputs)
+        return
     for name in SETS:
         cpu = {e: sum(o["cpu"][e] for o in outputs[name].values()) / len(outputs[name]) for e in EXTRACTORS}
         print(f"{name:12} CPU ms per page", *(f"{e} {1000 * s:.1f}" for e, s in cpu.items()), flush=True)

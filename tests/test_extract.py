@@ -15,7 +15,7 @@ from pipeline.edits import apply_edits
 from pipeline.record import Article
 from pipeline.steps.chrome import count_words
 from pipeline.steps.extract import extract_main_text
-from pipeline.steps.extract_vote import KIND, Output, added_paragraphs, readability_text, resiliparse_text
+from pipeline.steps.extract_vote import JUDGED_SHARE, KIND, Output, added_paragraphs, readability_text, resiliparse_text
 from tests.site_server import SITE
 from tests.test_html_depth import PARAGRAPH, nested
 
@@ -103,7 +103,7 @@ def test_without_second_opinions_the_step_is_trafilatura_alone():
     assert article.text == trafilatura_text(html) and not added(article)
 
 def test_every_added_paragraph_is_missing_from_trafilatura_and_held_by_both_other_extractors():
-    pages = [page for page in load_pages("readability")][::6]
+    pages = [page for page in load_pages("readability")][1::4]
     seen = 0
     for page in pages:
         html = page.input("html").decode("utf-8", errors="replace")
@@ -130,3 +130,19 @@ def test_a_put_back_paragraph_goes_after_the_line_that_precedes_it_in_resilipars
     for text, expected in cases.items():
         assert apply_edits(text, added_paragraphs(text, other, lambda: other)) == expected, text
     assert added_paragraphs("First kept line of the text.", other, lambda: "unrelated words only") == []
+
+
+def test_readability_runs_only_when_the_candidates_have_a_tenth_of_trafilaturas_words():
+    para = "This is a long paragraph of article prose that goes on for well over twelve words in all."
+    body = [f"Sentence number {i} of the article tells the reader one more new thing." for i in range(20)]
+    calls: list[str] = []
+
+    def judge() -> str:
+        calls.append("readability")
+        return f"{para}\n" + "\n".join(body)
+
+    long_text, short_text = "\n".join(body), "\n".join(body[:5])
+    assert count_words(para) < JUDGED_SHARE * count_words(long_text) <= 5 * count_words(para)
+    assert added_paragraphs(long_text, f"{para}\n{long_text}", judge) == [] and not calls
+    edits = added_paragraphs(short_text, f"{para}\n{short_text}", judge)
+    assert [edit.after for edit in edits] == [f"{para}\n"] and calls == ["readability"]

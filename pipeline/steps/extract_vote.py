@@ -5,10 +5,11 @@ A paragraph (a line of an extractor's output, whitespace collapsed) is held by a
 stands inside that output's text or at least half of its word 3-grams are in it. A line of
 resiliparse's main-content text that trafilatura's output does not hold is a candidate when it
 reads as prose (`chrome.line_value` above zero: twelve words or more ending like a sentence, or
-long), no chrome pattern rule matches it and it is not all capitals; readability-lxml runs only
-when there is a candidate (on about half of the benchmark pages), and a candidate it holds too is
-inserted after the trafilatura line that precedes it in resiliparse's output. Measured in
-docs/extraction.md ("A second extractor for HTML")."""
+long), no chrome pattern rule matches it and it is not all capitals; readability-lxml, most of the
+cost, runs only when the candidates' words come to a tenth of trafilatura's (`JUDGED_SHARE`; on a
+fifth of the benchmark pages: a lone extra line on a long article moves F1 little), and a
+candidate it holds too is inserted after the trafilatura line that precedes it in resiliparse's
+output. Measured in docs/extraction.md ("A second extractor for HTML")."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ KIND = "add_paragraph"
 REASON = (f"kept by resiliparse {version('resiliparse')} and readability-lxml {version('readability-lxml')}, "
           "left out by trafilatura (offset into trafilatura's output)")
 CONTAIN = 0.5  # share of a line's word 3-grams another output must hold for it to hold the line
+JUDGED_SHARE = 0.1  # readability-lxml runs when the candidates have this share of trafilatura's words
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
 _INVISIBLE = ("script", "style", "noscript", "template", "svg", "head", "iframe", "select", "button")
@@ -100,7 +102,7 @@ def readability_text(html: str) -> str:
     return "\n".join(normalised_lines(root.text_content()))
 
 
-def _candidates(step: Output, other: Output) -> list[int]:
+def candidate_lines(step: Output, other: Output) -> list[int]:
     """Indexes of `other`'s lines that `step` lacks and that read as prose, match no chrome rule
     and are not all capitals."""
     missing = [index for index, line in enumerate(other.lines) if not step.holds(line)]
@@ -110,6 +112,12 @@ def _candidates(step: Output, other: Output) -> list[int]:
     rules = pattern_rules(lines, load_chrome_patterns())
     return [index for index, line, rule in zip(missing, lines, rules, strict=True)
             if rule is None and line_value(line) > 0 and not (line.text.upper() == line.text != line.text.lower())]
+
+
+def worth_judging(words: int, text: str, share: float = JUDGED_SHARE) -> bool:
+    """Whether candidate lines of `words` words in all are worth readability-lxml's run on a page
+    whose trafilatura output is `text`: they have `share` of its words."""
+    return words > 0 and words >= share * len(text.split())
 
 
 def _line_ends(text: str) -> list[tuple[str, int]]:
@@ -122,13 +130,14 @@ def _line_ends(text: str) -> list[tuple[str, int]]:
     return ends
 
 
-def added_paragraphs(text: str, resiliparse: str, readability: Callable[[], str]) -> list[Edit]:
+def added_paragraphs(text: str, resiliparse: str, readability: Callable[[], str],
+                     judged_share: float = JUDGED_SHARE) -> list[Edit]:
     """`add_paragraph` edits (offsets into `text`, trafilatura's output) for the prose lines of
     `resiliparse` that `text` lacks and `readability()` holds; `readability` is called only
-    when there is such a line to judge."""
+    when such lines are `worth_judging` (`judged_share` of `text`'s words)."""
     step, other = Output(text), Output(resiliparse)
-    candidates = set(_candidates(step, other))
-    if not candidates:
+    candidates = set(candidate_lines(step, other))
+    if not worth_judging(sum(len(other.lines[index].split()) for index in candidates), text, judged_share):
         return []
     judge = Output(readability())
     ends = _line_ends(text)
