@@ -41,6 +41,9 @@ def test_the_wheel_with_the_airflow_extra_runs_the_dag(tmp_path: Path):
     sh(sys.executable, "-m", "venv", str(venv), cwd=tmp_path)
     bin_dir = venv / "bin"
     requirement = f"newsarchive[airflow] @ {wheel.as_uri()}"
+    # as the Makefile and Dockerfile do: the pip a venv ships with fails to resolve lxml[html-clean],
+    # which trafilatura and readability-lxml both ask for under two spellings
+    sh(str(bin_dir / "pip"), "install", "--quiet", "--upgrade", "pip", cwd=tmp_path)
     sh(str(bin_dir / "pip"), "install", "--quiet", "-c", str(REPO / "constraints.txt"), requirement, cwd=tmp_path)
 
     home, archive = tmp_path / "airflow-home", tmp_path / "archive"
