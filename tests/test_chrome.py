@@ -406,3 +406,27 @@ def test_a_run_of_prose_after_a_teaser_heading_or_much_lighter_than_the_article_
     flags = region_flags(light)
     assert flags["Repairs are to start in the summer and will take at least two years, the council said, at a cost "
                  "of about forty million euros."] == 1.0
+
+
+HEADLINED_PAGE = "\n".join([
+    "{headline}",
+    "",
+    "VIENNA — The house where a dictator was born will be turned into a police station, the interior "
+    "minister said on Tuesday, after years of debate over how best to keep it from becoming a shrine.",
+    "The building in the small border town has stood empty since 2011, when the state took it over from "
+    "its owner after a long dispute over its lease and its upkeep.",
+    "A commission of historians had advised the government to change the house beyond recognition, and "
+    "the ministry said the police station would open after two years of building work.",
+    "Follow our page for more stories like this one, updated every hour around the clock.",
+    "",
+])
+
+
+def test_a_headline_right_above_the_article_is_its_title_whatever_its_length() -> None:
+    """The page's headline goes as the title whether the line model reads it as chrome (a longer
+    one) or as the article's first line (a shorter one, which a switch below a heading dearly keeps)."""
+    for headline in ("House dictator was born will become police station minister says",
+                     "House dictator was born will turn out to be police station minister says"):
+        cleaned = strip_text_chrome(article_from_bytes(HEADLINED_PAGE.format(headline=headline).encode(), "text/plain"))
+        assert cleaned.text.startswith("VIENNA — The house"), headline
+        assert [edit.before for edit in cleaned.edits if edit.reason == "title"] == [f"{headline}\n"]

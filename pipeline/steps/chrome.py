@@ -57,6 +57,7 @@ TABLE_DIGITS = 0.4  # ... this share of them holding a number ...
 TABLE_WORDS = 4  # ... and this many words a line on average is a table (cells): it costs the main region nothing
 LINK_LIST_RUN = 3  # this many short unpunctuated lines in a row inside the region are a link list
 MAX_CAPTION_WORDS = 40
+HEADLINE_WORDS = 20  # at most, for the body's first line to be taken as its headline
 TITLE_LOOKBACK = 15  # lines above the main region searched for the title
 HINT_NAMES = ("pattern_rule", "teaser_heading", "comments_heading", "bullet", "outside_region", "cut_teaser",
               "link_list", "line_value")
@@ -231,7 +232,7 @@ class _Classifier:
         labels = viterbi(body_scores(features, model, lines), switch_costs(features, model))
         body = self._relabel({i: label or i in self.listed for i, label in zip(indices, labels, strict=True)})
         if body:
-            self._find_title(body[0])
+            self._find_title(body[0], body[1] if len(body) > 1 else None)
         self._remove_captions()
 
     def _relabel(self, labels: dict[int, bool]) -> list[int]:
@@ -469,11 +470,12 @@ class _Classifier:
         elif rule:
             self.reasons[index] = rule
 
-    def _find_title(self, first: int) -> None:
-        """The heading-like line nearest above the main region, or the region's own first line
-        when it is heading-like and repeated elsewhere on the page (a copy or the tail of a
-        breadcrumb: the page's title); its copies are removed too."""
-        if self._heading_like(self.lines[first]) and self._repeated(first):
+    def _find_title(self, first: int, second: int | None = None) -> None:
+        """The heading-like line nearest above the main region, or the body's own first line when
+        it is heading-like and repeated elsewhere on the page (a copy or the tail of a breadcrumb:
+        the page's title) or a headline directly above the body's first prose line; its copies
+        are removed too."""
+        if self._heading_like(self.lines[first]) and (self._repeated(first) or self._headline(first, second)):
             self.title = self.lines[first].text
         above = range(first - 1, max(-1, first - 1 - TITLE_LOOKBACK), -1)
         for index in [] if self.title else above:
@@ -487,6 +489,12 @@ class _Classifier:
                     self.reasons[index] = "title"
                 elif line.text.endswith(self.title) and self.patterns.breadcrumb.match(line.text):
                     self.reasons[index] = "breadcrumb"
+
+    def _headline(self, first: int, second: int | None) -> bool:
+        """Whether the body's first line, short and no sentence, stands right above its prose."""
+        line = self.lines[first]
+        return (second is not None and line.words <= HEADLINE_WORDS and not is_sentence(line)
+                and all(not self.lines[i].text for i in range(first + 1, second)) and self.values[second] > 0)
 
     @staticmethod
     def _heading_like(line: Line) -> bool:
