@@ -15,7 +15,6 @@ held-out pages (--model, e.g. the trainer's --tune-model output).
 from __future__ import annotations
 
 import argparse
-import re
 from pathlib import Path
 
 import lxml.html
@@ -26,16 +25,9 @@ from bench.chrome_sets import SETS, corpus_f1, load_pages, page_counts
 from bench.clean_stdin import article_from_bytes
 from pipeline.steps.chrome import strip_text_chrome
 from pipeline.steps.chrome_model import DEFAULT_PATH, load_line_model
+from pipeline.steps.extract_vote import CONTROL, block_text
 
-INVISIBLE = ("script", "style", "noscript", "template", "svg", "head", "iframe", "select", "button")
-BLOCKS = frozenset((
-    "address", "article", "aside", "blockquote", "br", "dd", "details", "dialog", "div", "dl", "dt", "fieldset",
-    "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
-    "nav", "ol", "p", "pre", "section", "summary", "table", "td", "th", "tr", "ul",
-))
 PARSER = lxml.html.HTMLParser(encoding="utf-8")
-SPACE = re.compile(r"[^\S\n]+")
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in lxml text
 SHARES = (0.1, 0.2, 0.3, 0.4, 0.5, 0.7, 0.9)
 MIN_WORDS = (25, 50, 100, 200, 400)  # a precise output shorter than this many words takes the fallback
 SETTINGS = {"precision": {"favor_precision": True}, "default": {}, "recall": {"favor_recall": True}}
@@ -47,13 +39,7 @@ def html_to_blocks(html: str) -> str:
         root = lxml.html.fromstring(CONTROL.sub("", html).encode("utf-8", "surrogatepass"), parser=PARSER)
     except (etree.ParserError, ValueError):
         return ""
-    etree.strip_elements(root, *INVISIBLE, etree.Comment, etree.ProcessingInstruction, with_tail=False)
-    for element in root.iter():
-        if isinstance(element.tag, str) and element.tag in BLOCKS:
-            element.tail = "\n" + (element.tail or "")
-            element.text = "\n" + (element.text or "")
-    lines = (SPACE.sub(" ", line).strip() for line in root.text_content().split("\n"))
-    return "\n".join(line for line in lines if line) + "\n"
+    return block_text(root) + "\n"
 
 
 def views(html: str, model) -> dict[str, str]:

@@ -17,10 +17,14 @@ import logging
 import re
 from collections.abc import Callable
 from importlib.metadata import version
+from typing import TYPE_CHECKING
 
 from pipeline.record import Edit
 from pipeline.steps.chrome import line_value, pattern_rules, split_lines
 from pipeline.steps.chrome_patterns import load_chrome_patterns
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 
 STEP = "extract"  # the edits are the extract step's (pipeline/steps/extract.py)
 KIND = "add_paragraph"
@@ -30,13 +34,13 @@ CONTAIN = 0.5  # share of a line's word 3-grams another output must hold for it 
 JUDGED_SHARE = 0.1  # readability-lxml runs when the candidates have this share of trafilatura's words
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
-_INVISIBLE = ("script", "style", "noscript", "template", "svg", "head", "iframe", "select", "button")
-_BLOCKS = frozenset((
+INVISIBLE = ("script", "style", "noscript", "template", "svg", "head", "iframe", "select", "button")
+BLOCKS = frozenset((
     "address", "article", "aside", "blockquote", "br", "dd", "details", "dialog", "div", "dl", "dt", "fieldset",
     "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main",
     "nav", "ol", "p", "pre", "section", "summary", "table", "td", "th", "tr", "ul",
 ))
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in lxml text
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in lxml text
 
 
 def normalised_lines(text: str) -> list[str]:
@@ -84,19 +88,25 @@ def _resiliparse(html: str) -> str:
 def readability_text(html: str) -> str:
     """readability-lxml's summary of `html` as text, a line per block element ("" when it fails)."""
     import lxml.html
-    from lxml import etree
     from readability import Document
 
     # its failures reach us as the exception; its own traceback log line would only repeat it
     logging.getLogger("readability.readability").disabled = True
     try:
         summary = Document(html).summary()
-        root = lxml.html.fromstring(_CONTROL.sub("", summary))
+        root = lxml.html.fromstring(CONTROL.sub("", summary))
     except Exception:  # readability-lxml raises its own Unparseable and lxml's errors on odd pages
         return ""
-    etree.strip_elements(root, *_INVISIBLE, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+    return block_text(root)
+
+
+def block_text(root: HtmlElement) -> str:
+    """The visible text under `root`, a line per block element, whitespace collapsed."""
+    from lxml import etree
+
+    etree.strip_elements(root, *INVISIBLE, etree.Comment, etree.ProcessingInstruction, with_tail=False)
     for element in root.iter():
-        if isinstance(element.tag, str) and element.tag in _BLOCKS:
+        if isinstance(element.tag, str) and element.tag in BLOCKS:
             element.tail = "\n" + (element.tail or "")
             element.text = "\n" + (element.text or "")
     return "\n".join(normalised_lines(root.text_content()))
