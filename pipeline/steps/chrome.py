@@ -470,7 +470,7 @@ class _Classifier:
         elif rule:
             self.reasons[index] = rule
 
-    def _find_title(self, first: int, second: int | None = None) -> None:
+    def _find_title(self, first: int, second: int | None) -> None:
         """The heading-like line nearest above the main region, or the body's own first line when
         it is heading-like and repeated elsewhere on the page (a copy or the tail of a breadcrumb:
         the page's title) or a headline directly above the body's first prose line; its copies
