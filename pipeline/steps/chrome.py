@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Iterable, Sequence
-from itertools import pairwise
 from typing import NamedTuple
 
 import numpy as np
 
 from pipeline.edits import apply_edits
 from pipeline.record import Article, Edit
+from pipeline.steps.chrome_lists import LETTER, enumerations, listed_lines, table_lines, widened
 from pipeline.steps.chrome_model import LineModel, body_scores, line_features, load_line_model, switch_costs, viterbi
 from pipeline.steps.chrome_patterns import ChromePatterns, load_chrome_patterns
 from pipeline.steps.soft_hyphens import soft_hyphen_edits
@@ -26,7 +26,6 @@ STEP = "extract"
 KIND = "remove_chrome"
 TOKEN = re.compile(r"\w+")
 SENTENCE_ENDS = frozenset(".!?…:;\"”’')]。！？：；」』）")
-LETTER = re.compile(r"[^\W\d_]")
 # soft hyphen, zero-width space, non-joiner and joiner, word joiner, byte order mark: invisible, but
 # they split words for \w+; the rules and features see lines without them, the kept text keeps them
 INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
@@ -48,13 +47,6 @@ INSET_PROSE = 3  # ... hold this many article-like lines in a row opens a box in
 MAX_RULE_WORDS = 150  # pattern rules judge lines up to this length (cookie banners run long)
 MAX_SHORT_RULE_WORDS = 25  # short-line rules judge lines up to this length
 MAX_BYLINE_WORDS = 12
-ENUMERATOR = re.compile(r"(\d{1,3})[.):]\s+\S|#(\d{1,3})\s+\S")  # "1) Lego ...", "2. Mix the flour", "#3 Oslo"
-ENUM_GAP = 6  # consecutive items of an enumeration stand at most this many non-blank lines apart
-ENUM_ITEMS = 3  # an enumeration this long that the region opens or closes in, or that borders it, widens it
-ENUM_BORDER = 2  # ... bordering: at most this many non-blank lines between the two
-TABLE_LINES = 10  # a run of this many short lines or more, ...
-TABLE_DIGITS = 0.4  # ... this share of them holding a number ...
-TABLE_WORDS = 4  # ... and this many words a line on average is a table (cells): it costs the main region nothing
 LINK_LIST_RUN = 3  # this many short unpunctuated lines in a row inside the region are a link list
 MAX_CAPTION_WORDS = 40
 HEADLINE_WORDS = 20  # at most, for the body's first line to be taken as its headline
@@ -210,13 +202,15 @@ class _Classifier:
         for index, rule in zip(indices, rules, strict=True):
             self._match_patterns(index, rule)
         self.rules = dict(self.reasons)
-        enumerations = self._enumerations()
-        values = self._tabled()
+        stops = set(self.rules) | {index for index, teaser in enumerate(self.teasers) if teaser}
+        found = enumerations(self.lines, stops)
+        self.tabled = table_lines(self.lines, self.values, self.rules)
+        values = [0.0 if index in self.tabled else value for index, value in enumerate(self.values)]
         region = main_region(self.lines, values, self.reasons)
         if region is not None:
             region = self._joined(values, *region)
-            first, last = self._widen(*self._cut_teasers(*region), enumerations)
-            self._list(first, last, enumerations)
+            first, last = widened(*self._cut_teasers(*region), found, self.lines, stops)
+            self.listed = listed_lines(first, last, found, self.tabled, self.lines, self.values)
             for index in range(len(self.lines)):
                 if self.lines[index].text and not first <= index <= last:
                     self.reasons.setdefault(index, "outside_main_text")
@@ -288,35 +282,6 @@ class _Classifier:
                     first = index + 1
         return first, last
 
-    def _list(self, first: int, last: int, enumerations: list[tuple[list[int], int]]) -> None:
-        """Mark as `listed` the lines of the enumerations inside the region `first`-`last` and of
-        the tables between its first and last prose lines."""
-        self.listed = {index for items, end in enumerations if first <= items[0] and end <= last
-                       for index in range(items[0], end + 1) if self.lines[index].text}
-        prose = [index for index in range(first, last + 1) if self.values[index] > 0]
-        if prose:
-            self.listed |= {index for index in self.tabled if prose[0] < index < prose[-1]}
-
-    def _tabled(self) -> list[float]:
-        """`values` with the lines of tables (runs of TABLE_LINES short lines or more, no
-        pattern-rule line among them, a share TABLE_DIGITS of them holding a number, TABLE_WORDS
-        words a line on average) at 0; their lines go to `tabled`."""
-        values = list(self.values)
-        run: list[int] = []
-        for index in [*range(len(self.lines)), -1]:
-            line = self.lines[index] if index >= 0 else None
-            if line is not None and not line.text:
-                continue
-            if line is not None and values[index] < 0 and index not in self.rules:
-                run.append(index)
-                continue
-            if len(run) >= TABLE_LINES and self._cells(run):
-                for i in run:
-                    values[i] = 0.0
-                    self.tabled.add(i)
-            run = []
-        return values
-
     def _mass(self, values: list[float], first: int, last: int) -> float:
         """What the lines `first`-`last` weigh for the main region (`main_region`'s sum)."""
         return sum(-SHORT_LINE_COST if index in self.reasons else values[index]
@@ -336,85 +301,6 @@ class _Classifier:
             if not any(self.teasers[index] for index in range(grown[0], grown[1] + 1)):
                 first, last = grown
         return first, last
-
-    def _cells(self, run: list[int]) -> bool:
-        """Whether the lines `run` read as table cells: TABLE_DIGITS of them with a number, and
-        TABLE_WORDS words a line on average at most."""
-        digits = sum(1 for i in run if any(token.isdigit() for token in self.lines[i].tokens))
-        words = sum(self.lines[i].words for i in run)
-        return digits >= TABLE_DIGITS * len(run) and words <= TABLE_WORDS * len(run)
-
-    def _widen(self, first: int, last: int, enumerations: list[tuple[list[int], int]]) -> tuple[int, int]:
-        """The region grown over the enumerations (numbered items, in order) it opens or closes in
-        or that border it, with the lines after the last item up to the spacing of the items;
-        none of them crosses a pattern-rule line or a teaser heading."""
-        for items, end in enumerations:
-            after = self._between(last, items[0])
-            if items[-1] > last and (first <= items[0] <= last + 1 or (after is not None and after <= ENUM_BORDER)):
-                last = end
-            before = self._between(items[-1], first)
-            if items[0] < first and (items[-1] >= first - 1 or (before is not None and before <= ENUM_BORDER)):
-                first = items[0]
-        return first, last
-
-    def _extent(self, item: int, spacing: int) -> int:
-        """The last line of the enumeration item at `item`: up to `spacing` - 1 lines after it,
-        stopping before a pattern-rule line or a teaser heading."""
-        end = item
-        for index in range(item + 1, min(len(self.lines), item + spacing)):
-            if self.lines[index].text and (index in self.rules or self.teasers[index]):
-                break
-            end = index
-        return end
-
-    def _between(self, above: int, below: int) -> int | None:
-        """How many non-blank lines stand between the lines `above` and `below` (None when one
-        of them is a pattern-rule line or a teaser heading, or `below` is not below `above`)."""
-        if below <= above:
-            return None
-        count = 0
-        for index in range(above + 1, below):
-            if self.lines[index].text:
-                if index in self.rules or self.teasers[index]:
-                    return None
-                count += 1
-        return count
-
-    def _enumerations(self) -> list[tuple[list[int], int]]:
-        """Runs of lines opening with consecutive numbers (1, 2, 3, ...), each within ENUM_GAP
-        non-blank lines of the one before and no pattern-rule line or teaser heading between, of
-        ENUM_ITEMS items or more: the indices of their items and of their last line (`_extent`),
-        in order."""
-        open_runs: dict[int, list[int]] = {}  # next number expected -> items so far
-        runs: list[list[int]] = []
-        seen = 0  # non-blank lines so far
-        position: dict[int, int] = {}
-        for index, line in enumerate(self.lines):
-            if not line.text:
-                continue
-            seen += 1
-            position[index] = seen
-            if index in self.rules or self.teasers[index]:
-                runs += open_runs.values()
-                open_runs = {}
-                continue
-            opener = line.text[0]
-            match = ENUMERATOR.match(line.text) if opener.isdecimal() or opener == "#" else None
-            if not match or not LETTER.search(line.text[match.end() - 1 :]):
-                continue
-            number = int(match.group(1) or match.group(2))
-            items = open_runs.pop(number, None)
-            if items is None or seen - position[items[-1]] > ENUM_GAP:
-                if items is not None:
-                    runs.append(items)
-                items = []
-            items.append(index)
-            if number + 1 in open_runs:
-                runs.append(open_runs[number + 1])
-            open_runs[number + 1] = items
-        runs += open_runs.values()
-        return [(items, self._extent(items[-1], max(b - a for a, b in pairwise(items))))
-                for items in sorted(items for items in runs if len(items) >= ENUM_ITEMS)]
 
     def _resumes(self, heading: int, last: int) -> int | None:
         """Where the article goes on after the teaser box that the line at `heading` opens: the
