@@ -12,7 +12,7 @@ class CleanConfig:
     max_input_bytes: int = 20 * 1024 * 1024  # a larger input is rejected as too_large
     html_max_bytes: int = 5 * 1024 * 1024  # HTML beyond this is not parsed (trafilatura is superlinear)
     html_time_limit_s: float = 30.0  # per-document limit on HTML extraction
-    html_second_opinions: bool = True  # put back prose resiliparse and readability-lxml keep (2x the step's CPU)
+    html_second_opinions: bool = True  # put back prose resiliparse and readability-lxml keep (docs/performance.md)
     language_seed: int = 0  # langdetect is random without a fixed seed
     min_paragraph_chars: int = 40  # shorter paragraphs inherit the document's language
     document_fast_min_chars: int = 400  # from here a confident py3langid decides the document

@@ -45,7 +45,12 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed
 
 def normalised_lines(text: str) -> list[str]:
     """The non-empty lines of `text`, whitespace collapsed."""
-    return [line for line in (_SPACE.sub(" ", raw).strip() for raw in text.split("\n")) if line]
+    return [line for line in map(_collapsed, text.split("\n")) if line]
+
+
+def _collapsed(raw: str) -> str:
+    """`raw` with each run of whitespace one space, stripped."""
+    return _SPACE.sub(" ", raw).strip()
 
 
 def _shingles(line: str) -> set[tuple[str, ...]]:
@@ -135,7 +140,7 @@ def _line_ends(text: str) -> list[tuple[str, int]]:
     ends, start = [], 0
     for raw in text.split("\n"):
         start += len(raw) + 1
-        if line := _SPACE.sub(" ", raw).strip():
+        if line := _collapsed(raw):
             ends.append((line, min(start, len(text))))
     return ends
 
